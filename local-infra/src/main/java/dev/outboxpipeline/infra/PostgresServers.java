@@ -1,0 +1,53 @@
+package dev.outboxpipeline.infra;
+
+import org.testcontainers.DockerClientFactory;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Starts throwaway PostgreSQL servers: in Docker (Testcontainers) when an engine answers, otherwise
+ * from the embedded binaries. {@code PIPELINE_POSTGRES_ENGINE=docker|embedded} forces one.
+ */
+public final class PostgresServers {
+
+    public static final String ENGINE_VARIABLE = "PIPELINE_POSTGRES_ENGINE";
+
+    private static volatile Boolean dockerAnswers;
+
+    private PostgresServers() {
+    }
+
+    public static PostgresServer start(String name) {
+        return start(name, System.out);
+    }
+
+    public static PostgresServer start(String name, PrintStream out) {
+        String forced = System.getenv(ENGINE_VARIABLE);
+        String engine = forced == null || forced.isBlank() ? "auto" : forced.trim().toLowerCase(Locale.ROOT);
+        PostgresServer server;
+        switch (engine) {
+            case "docker" -> server = ContainerPostgresServer.start(name);
+            case "embedded" -> server = EmbeddedPostgresServer.start(name);
+            case "auto" -> server = dockerAnswers()
+                    ? ContainerPostgresServer.start(name)
+                    : EmbeddedPostgresServer.start(name);
+            default -> throw new IllegalArgumentException(
+                    ENGINE_VARIABLE + "=" + forced + " is not an engine: use docker, embedded, or leave it unset");
+        }
+        out.printf("PostgreSQL '%s': %s on %s:%d%s%n", name, server.engine(), server.host(), server.port(),
+                engine.equals("auto") && !dockerAnswers ? " (no Docker engine answered)" : "");
+        return server;
+    }
+
+    private static boolean dockerAnswers() {
+        if (dockerAnswers == null) {
+            try {
+                dockerAnswers = DockerClientFactory.instance().isDockerAvailable();
+            } catch (RuntimeException e) {
+                dockerAnswers = false;
+            }
+        }
+        return dockerAnswers;
+    }
+}

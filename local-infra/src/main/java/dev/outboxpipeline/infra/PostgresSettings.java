@@ -1,0 +1,21 @@
+package dev.outboxpipeline.infra;
+
+import java.util.Map;
+
+/** Server settings every throwaway PostgreSQL gets: logical decoding for Debezium, on loopback only. */
+final class PostgresSettings {
+
+    static final Map<String, String> SERVER = Map.of(
+            "listen_addresses", "127.0.0.1",
+            "wal_level", "logical",
+            "max_replication_slots", "20",
+            "max_wal_senders", "20",
+            "max_connections", "200",
+            // throwaway data: durability on crash of the machine is not needed, speed is
+            "fsync", "off",
+            "synchronous_commit", "on",
+            "full_page_writes", "off");
+
+    private PostgresSettings() {
+    }
+}

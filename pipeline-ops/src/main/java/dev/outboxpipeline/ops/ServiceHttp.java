@@ -1,0 +1,76 @@
+package dev.outboxpipeline.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP server every long-running service has: {@code /health} (JSON, 503 when down) and
+ * {@code /metrics} (Prometheus text), plus the service's own routes. Binds the given host and port;
+ * port 0 picks a free one.
+ */
+public final class ServiceHttp implements AutoCloseable {
+
+    private final Javalin app;
+    private final PrometheusMeterRegistry registry;
+
+    private ServiceHttp(Javalin app, PrometheusMeterRegistry registry) {
+        this.app = app;
+        this.registry = registry;
+    }
+
+    public static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** The JSON mapper the services share: ISO dates, no failure on empty beans. */
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    public static ServiceHttp start(String service, String host, int port, PrometheusMeterRegistry registry,
+                                    Supplier<Health> health, Consumer<Javalin> routes) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.jsonMapper(new JavalinJackson(objectMapper(), false));
+        });
+        app.get("/health", ctx -> {
+            Health h = health.get();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("service", service);
+            body.put("status", h.up() ? "UP" : "DOWN");
+            body.putAll(h.details());
+            ctx.status(h.up() ? 200 : 503).json(body);
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.accept(app);
+        app.start(host, port);
+        return new ServiceHttp(app, registry);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -14,6 +14,9 @@ public final class Durations {
     }
 
     public static Duration parse(String setting, String text) {
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = SIMPLE.matcher(text.trim());
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

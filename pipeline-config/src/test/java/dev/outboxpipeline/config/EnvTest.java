@@ -12,7 +12,8 @@ class EnvTest {
 
     @Test
     void parsesDurationsWithUnits() {
-        Env env = Env.of(Map.of("A", "500ms", "B", "2m", "C", "PT3S"));
+        Env env = Env.of(Map.of("A", "500ms", "B", "2m", "C", "PT3S", "Z", "0"));
+        assertThat(env.duration("Z", Duration.ofSeconds(1))).isEqualTo(Duration.ZERO);
         assertThat(env.duration("A", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
         assertThat(env.duration("B", Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
         assertThat(env.duration("C", Duration.ZERO)).isEqualTo(Duration.ofSeconds(3));

@@ -1,0 +1,16 @@
+# One image for every service: the entrypoint is the ./pipeline launcher's main class, and the
+# command (writer, relay, projector, migrate, ...) is the container's argument.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -ntp -Dmaven.test.skip=true -Pimage -pl pipeline-cli -am package
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 pipeline
+WORKDIR /app
+COPY --from=build /src/pipeline-cli/target/lib/ /app/lib/
+COPY --from=build /src/pipeline-cli/target/pipeline-cli.jar /app/pipeline-cli.jar
+USER pipeline
+ENTRYPOINT ["java", "-cp", "/app/pipeline-cli.jar:/app/lib/*", "dev.outboxpipeline.cli.PipelineCommand"]
+CMD ["--help"]

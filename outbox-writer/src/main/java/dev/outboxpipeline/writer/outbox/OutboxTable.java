@@ -58,9 +58,15 @@ public final class OutboxTable {
      * locks for long; returns how many it deleted.
      */
     public static long purge(DataSource dataSource, Duration olderThan) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return purge(c, olderThan);
+        }
+    }
+
+    /** {@link #purge(DataSource, Duration)} on a connection of the caller's (left in auto-commit mode). */
+    public static long purge(Connection c, Duration olderThan) throws SQLException {
         long deleted = 0;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
                      + " WHERE created_at < now() - make_interval(secs => ?) LIMIT " + PURGE_CHUNK + ")")) {
             c.setAutoCommit(true);
             ps.setDouble(1, olderThan.toMillis() / 1000.0);
@@ -73,10 +79,12 @@ public final class OutboxTable {
         return deleted;
     }
 
-    /** Every event id in the table (with remove-after-insert off: every committed event not yet purged). */
-    public static List<UUID> eventIds(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox ORDER BY created_at, id");
+    /**
+     * Every event id in the table, oldest first: with remove-after-insert off, every committed event not
+     * yet purged.
+     */
+    public static List<UUID> eventIds(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox ORDER BY created_at, id");
              var rs = ps.executeQuery()) {
             List<UUID> ids = new java.util.ArrayList<>();
             while (rs.next()) {

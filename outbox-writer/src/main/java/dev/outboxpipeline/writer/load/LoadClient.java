@@ -115,6 +115,7 @@ final class LoadClient {
             CustomerState c = shop.updateCustomer(k.id(), name(), "r" + random.nextInt(1_000_000) + "@example.com",
                     k.version());
             keys.customer(c.id(), c.version());
+            return true;
         });
     }
 
@@ -122,17 +123,22 @@ final class LoadClient {
         withCustomer("deleteCustomer", k -> {
             shop.deleteCustomer(k.id(), k.version());
             keys.removeCustomer(k.id());
+            return true;
         });
     }
 
     private void placeOrder() {
-        withCustomer("placeOrder", k -> keys.order(shop.placeOrder(k.id(), lines())));
+        withCustomer("placeOrder", k -> {
+            keys.order(shop.placeOrder(k.id(), lines()));
+            return true;
+        });
     }
 
     private void changeStatus() {
         withOrder("changeStatus", k -> {
             OrderStatus next = STATUSES[(k.status().ordinal() + 1 + random.nextInt(STATUSES.length - 1)) % STATUSES.length];
             keys.order(shop.updateOrder(k.id(), next, null, k.version()));
+            return true;
         });
     }
 
@@ -143,14 +149,16 @@ final class LoadClient {
         }
         withOrder("moveOrder", k -> {
             if (target.get().id().equals(k.customerId())) {
-                return;
+                return false;
             }
             try {
                 keys.order(shop.updateOrder(k.id(), k.status(), target.get().id(), k.version()));
+                return true;
             } catch (NotFoundException e) {
                 // the target customer went; the order is still there
                 keys.removeCustomer(target.get().id());
                 tally.vanished.increment();
+                return false;
             }
         });
     }
@@ -159,11 +167,13 @@ final class LoadClient {
         withOrder("deleteOrder", k -> {
             shop.deleteOrder(k.id(), k.version());
             keys.removeOrder(k.id());
+            return true;
         });
     }
 
+    /** One try of an operation on a key; false when there was nothing to do (not counted as a transaction). */
     private interface Attempt {
-        void run(Key key);
+        boolean run(Key key);
     }
 
     private void withCustomer(String operation, Attempt attempt) {
@@ -178,8 +188,9 @@ final class LoadClient {
     private void retrying(String operation, Key key, boolean customer, Attempt attempt) {
         for (int attemptNo = 1; ; attemptNo++) {
             try {
-                attempt.run(key);
-                committed(operation);
+                if (attempt.run(key)) {
+                    committed(operation);
+                }
                 return;
             } catch (ConflictException e) {
                 tally.conflictRetries.increment();

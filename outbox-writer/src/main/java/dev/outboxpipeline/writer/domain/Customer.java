@@ -1,24 +1,17 @@
 package dev.outboxpipeline.writer.domain;
 
-import dev.outboxpipeline.writer.outbox.Aggregate;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
-import jakarta.persistence.Version;
 
 import java.util.UUID;
 
 /** A shop customer: an aggregate of its own, published on {@code outbox.event.customer}. */
 @Entity
 @Table(name = "customer")
-public class Customer implements Aggregate, NewAggregates.Creatable {
+public class Customer extends AggregateRoot {
 
     public static final String AGGREGATE_TYPE = "customer";
-
-    @Id
-    private UUID id;
 
     @Column(nullable = false)
     private String name;
@@ -26,23 +19,14 @@ public class Customer implements Aggregate, NewAggregates.Creatable {
     @Column(nullable = false)
     private String email;
 
-    @Version
-    private Long version;
-
-    @Transient
-    private boolean isNew;
-
     protected Customer() {
         // for Hibernate
     }
 
     private Customer(UUID id, String name, String email) {
-        this.id = id;
+        super(id);
         this.name = name;
         this.email = email;
-        // a new aggregate starts at version 1 (Hibernate would seed 0); the API and events count from 1
-        this.version = 1L;
-        this.isNew = true;
     }
 
     public static Customer create(String name, String email) {
@@ -59,37 +43,18 @@ public class Customer implements Aggregate, NewAggregates.Creatable {
         return true;
     }
 
-    public UUID id() {
-        return id;
-    }
-
-    @Override
-    public boolean isNew() {
-        return isNew;
-    }
-
     @Override
     public String aggregateType() {
         return AGGREGATE_TYPE;
     }
 
-    @Override
-    public String aggregateId() {
-        return id.toString();
-    }
-
-    @Override
-    public long version() {
-        return version == null ? 0 : version;
-    }
-
     /** The state as it stands now (version as loaded or flushed). */
     public CustomerState state() {
-        return new CustomerState(id, name, email, version());
+        return new CustomerState(id(), name, email, version());
     }
 
     /** The state once the pending change of a loaded customer is flushed: Hibernate adds one per change. */
     public CustomerState stateAfterChange() {
-        return new CustomerState(id, name, email, version() + 1);
+        return new CustomerState(id(), name, email, version() + 1);
     }
 }

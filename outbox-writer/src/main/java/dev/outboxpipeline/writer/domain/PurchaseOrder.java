@@ -1,6 +1,5 @@
 package dev.outboxpipeline.writer.domain;
 
-import dev.outboxpipeline.writer.outbox.Aggregate;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -8,12 +7,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
-import jakarta.persistence.Version;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -24,12 +20,9 @@ import java.util.UUID;
 /** An order with its lines: one aggregate, published on {@code outbox.event.order}. */
 @Entity
 @Table(name = "purchase_order")
-public class PurchaseOrder implements Aggregate, NewAggregates.Creatable {
+public class PurchaseOrder extends AggregateRoot {
 
     public static final String AGGREGATE_TYPE = "order";
-
-    @Id
-    private UUID id;
 
     // the customer is another aggregate: referenced by id, never loaded with the order
     @Column(name = "customer_id", nullable = false)
@@ -42,12 +35,6 @@ public class PurchaseOrder implements Aggregate, NewAggregates.Creatable {
     @Column(nullable = false, precision = 19, scale = 2)
     private BigDecimal total;
 
-    @Version
-    private Long version;
-
-    @Transient
-    private boolean isNew;
-
     // fetched with the order in one query: every change publishes the full order, lines included
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "order_line", joinColumns = @JoinColumn(name = "order_id"))
@@ -58,13 +45,14 @@ public class PurchaseOrder implements Aggregate, NewAggregates.Creatable {
         // for Hibernate
     }
 
+    private PurchaseOrder(UUID id, UUID customerId) {
+        super(id);
+        this.customerId = customerId;
+        this.status = OrderStatus.PLACED;
+    }
+
     public static PurchaseOrder place(UUID customerId, List<NewLine> newLines) {
-        PurchaseOrder order = new PurchaseOrder();
-        order.id = UUID.randomUUID();
-        order.customerId = customerId;
-        order.status = OrderStatus.PLACED;
-        order.version = 1L;
-        order.isNew = true;
+        PurchaseOrder order = new PurchaseOrder(UUID.randomUUID(), customerId);
         int lineNo = 1;
         BigDecimal total = BigDecimal.ZERO;
         for (NewLine l : newLines) {
@@ -86,32 +74,13 @@ public class PurchaseOrder implements Aggregate, NewAggregates.Creatable {
         return true;
     }
 
-    public UUID id() {
-        return id;
-    }
-
     public UUID customerId() {
         return customerId;
     }
 
     @Override
-    public boolean isNew() {
-        return isNew;
-    }
-
-    @Override
     public String aggregateType() {
         return AGGREGATE_TYPE;
-    }
-
-    @Override
-    public String aggregateId() {
-        return id.toString();
-    }
-
-    @Override
-    public long version() {
-        return version == null ? 0 : version;
     }
 
     public OrderState state() {
@@ -124,6 +93,6 @@ public class PurchaseOrder implements Aggregate, NewAggregates.Creatable {
     }
 
     private OrderState state(long v) {
-        return new OrderState(id, customerId, status, total, v, lines.stream().map(OrderLine::state).toList());
+        return new OrderState(id(), customerId, status, total, v, lines.stream().map(OrderLine::state).toList());
     }
 }

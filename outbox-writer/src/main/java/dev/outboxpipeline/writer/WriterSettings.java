@@ -1,0 +1,47 @@
+package dev.outboxpipeline.writer;
+
+import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.writer.domain.ShopDatabase;
+import dev.outboxpipeline.writer.outbox.OutboxOptions;
+
+import java.util.Locale;
+
+/**
+ * The writer's settings: the source database ({@code SOURCE_DB_*}) and the {@code WRITER_*} variables.
+ *
+ * @param removeAfterInsert delete each outbox row in the transaction that inserted it
+ */
+public record WriterSettings(JdbcSettings source, String httpHost, int httpPort, boolean removeAfterInsert,
+                             int poolSize) {
+
+    public static final String HTTP_HOST = "WRITER_HTTP_HOST";
+    public static final String HTTP_PORT = "WRITER_HTTP_PORT";
+    public static final String REMOVE_AFTER_INSERT = "WRITER_OUTBOX_REMOVE_AFTER_INSERT";
+    public static final String POOL_SIZE = "WRITER_DB_POOL_SIZE";
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public static WriterSettings fromEnv(Env env) {
+        return new WriterSettings(
+                JdbcSettings.fromEnv(env, JdbcSettings.SOURCE),
+                env.get(HTTP_HOST, DEFAULT_HOST),
+                env.intValue(HTTP_PORT, DEFAULT_PORT, 0, 65_535),
+                bool(env, REMOVE_AFTER_INSERT, true),
+                env.intValue(POOL_SIZE, ShopDatabase.DEFAULT_POOL_SIZE, 1, 500));
+    }
+
+    public OutboxOptions outboxOptions() {
+        return removeAfterInsert ? OutboxOptions.removingRows() : OutboxOptions.keepRows();
+    }
+
+    private static boolean bool(Env env, String name, boolean defaultValue) {
+        return env.optional(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(name + "=" + v + " is not a switch: use true or false");
+        }).orElse(defaultValue);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.outboxpipeline.writer.http;
+
+import dev.outboxpipeline.writer.domain.NewLine;
+import dev.outboxpipeline.writer.domain.OrderStatus;
+import dev.outboxpipeline.writer.service.ConflictException;
+import dev.outboxpipeline.writer.service.InvalidInputException;
+import dev.outboxpipeline.writer.service.NotFoundException;
+import dev.outboxpipeline.writer.service.ShopService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The writer's JSON API (DESIGN.md, "The writer's HTTP API"). A rejected request gets
+ * {@code {"error": "..."}} naming the field or the reason and writes nothing: 400 for bad input, 404 for
+ * an unknown id, 409 for a stale version.
+ */
+public final class ShopRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(ShopRoutes.class);
+
+    private ShopRoutes() {
+    }
+
+    public static Consumer<Javalin> of(ShopService shop, MeterRegistry registry) {
+        return app -> {
+            app.post("/customers", ctx -> {
+                JsonBody body = JsonBody.parse(ctx.body());
+                ctx.status(201).json(shop.createCustomer(body.requiredText("name"), body.requiredText("email")));
+            });
+            app.get("/customers/{id}", ctx -> ctx.json(shop.findCustomer(id(ctx))
+                    .orElseThrow(() -> new NotFoundException("customer " + ctx.pathParam("id") + " does not exist"))));
+            app.put("/customers/{id}", ctx -> {
+                UUID id = id(ctx);
+                JsonBody body = JsonBody.parse(ctx.body());
+                ctx.json(shop.updateCustomer(id, body.requiredText("name"), body.requiredText("email"),
+                        body.requiredLong("version")));
+            });
+            app.delete("/customers/{id}", ctx -> {
+                shop.deleteCustomer(id(ctx), versionParameter(ctx));
+                ctx.status(204);
+            });
+            app.post("/orders", ctx -> {
+                JsonBody body = JsonBody.parse(ctx.body());
+                UUID customerId = body.requiredUuid("customerId");
+                List<NewLine> lines = body.requiredObjects("lines").stream()
+                        .map(l -> new NewLine(l.requiredText("sku"), l.requiredInt("quantity"), l.requiredDecimal("unitPrice")))
+                        .toList();
+                ctx.status(201).json(shop.placeOrder(customerId, lines));
+            });
+            app.get("/orders/{id}", ctx -> ctx.json(shop.findOrder(id(ctx))
+                    .orElseThrow(() -> new NotFoundException("order " + ctx.pathParam("id") + " does not exist"))));
+            app.put("/orders/{id}", ctx -> {
+                UUID id = id(ctx);
+                JsonBody body = JsonBody.parse(ctx.body());
+                ctx.json(shop.updateOrder(id, status(body.requiredText("status")), body.uuid("customerId"),
+                        body.requiredLong("version")));
+            });
+            app.delete("/orders/{id}", ctx -> {
+                shop.deleteOrder(id(ctx), versionParameter(ctx));
+                ctx.status(204);
+            });
+
+            app.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            app.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+            app.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            app.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error: see the writer's log");
+            });
+            app.after(ctx -> {
+                if (!ctx.path().equals("/metrics") && !ctx.path().equals("/health")) {
+                    registry.counter("writer.requests.completed", "method", ctx.method().name(),
+                            "status", Integer.toString(ctx.statusCode())).increment();
+                }
+            });
+        };
+    }
+
+    private static UUID id(Context ctx) {
+        return Ids.parse("id", ctx.pathParam("id"));
+    }
+
+    private static long versionParameter(Context ctx) {
+        String v = ctx.queryParam("version");
+        if (v == null || v.isBlank()) {
+            throw new InvalidInputException("version", "is required: add ?version=N, the version you last read");
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("version", "must be a whole number");
+        }
+    }
+
+    private static OrderStatus status(String text) {
+        try {
+            return OrderStatus.valueOf(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("status", "must be one of " + Arrays.toString(OrderStatus.values()));
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message));
+    }
+}

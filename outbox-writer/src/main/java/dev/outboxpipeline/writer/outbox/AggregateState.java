@@ -1,0 +1,8 @@
+package dev.outboxpipeline.writer.outbox;
+
+/** The full state of an aggregate as an event carries it (serialised to the outbox payload as JSON). */
+public interface AggregateState {
+
+    /** The aggregate's version this state is of: the version after the change. */
+    long version();
+}

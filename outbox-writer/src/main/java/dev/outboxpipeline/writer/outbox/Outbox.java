@@ -1,0 +1,122 @@
+package dev.outboxpipeline.writer.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import org.hibernate.Session;
+import org.hibernate.Transaction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Records outbox events inside the Hibernate transaction that makes the change, so that the change and its
+ * events commit together or not at all.
+ *
+ * <p>{@link #record} refuses to run outside an active transaction. It serialises the payload at once, before
+ * the flush takes the business rows' locks, and keeps the row; at commit, after Hibernate has flushed the
+ * business changes, it checks that every changed aggregate's flushed version equals its event's version and
+ * writes all of the transaction's outbox rows in one round trip. With remove-after-insert (the default) the
+ * same round trip deletes them again: the insert still reaches the write-ahead log, which is all the relay
+ * reads, and the table never grows.
+ */
+public final class Outbox {
+
+    private final ObjectMapper json;
+    private final OutboxOptions options;
+    private final OutboxListener listener;
+    private final Map<Session, TransactionRows> pending = new ConcurrentHashMap<>();
+
+    private Outbox(ObjectMapper json, OutboxOptions options, OutboxListener listener) {
+        this.json = json;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public static Outbox of(ObjectMapper json, OutboxOptions options) {
+        return new Outbox(json, options, OutboxListener.NONE);
+    }
+
+    /** An outbox that also tells {@code listener} about each committed transaction's rows. */
+    public static Outbox of(ObjectMapper json, OutboxOptions options, OutboxListener listener) {
+        return new Outbox(json, options, listener);
+    }
+
+    public OutboxOptions options() {
+        return options;
+    }
+
+    /**
+     * Records {@code event} in the session's active transaction; it is written when that transaction commits
+     * and discarded if it rolls back.
+     *
+     * @throws IllegalStateException when the session has no active transaction
+     */
+    public OutboxRow record(Session session, AggregateEvent event) {
+        Transaction tx = session.getTransaction();
+        if (!tx.isActive()) {
+            throw new IllegalStateException("an outbox event is recorded inside the transaction that makes the change:"
+                    + " begin one first (no transaction active for the " + event.type() + " event of "
+                    + event.aggregateType() + " " + event.aggregateId() + ")");
+        }
+        OutboxRow row = new OutboxRow(UUID.randomUUID(), event.aggregateType(), event.aggregateId(), event.type(),
+                event.version(), event.isDeletion() ? null : serialise(event));
+        pending.computeIfAbsent(session, s -> {
+            TransactionRows rows = new TransactionRows(s);
+            tx.registerSynchronization(rows);
+            return rows;
+        }).add(event, row);
+        return row;
+    }
+
+    private String serialise(AggregateEvent event) {
+        try {
+            return json.writeValueAsString(event.state());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the state of " + event.aggregateType() + " " + event.aggregateId()
+                    + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The rows one transaction recorded; written just before it commits, reported once it has. */
+    private final class TransactionRows implements Synchronization {
+
+        private final Session session;
+        private final List<AggregateEvent> events = new ArrayList<>();
+        private final List<OutboxRow> rows = new ArrayList<>();
+
+        TransactionRows(Session session) {
+            this.session = session;
+        }
+
+        void add(AggregateEvent event, OutboxRow row) {
+            events.add(event);
+            rows.add(row);
+        }
+
+        /** Runs after Hibernate's flush at commit: the versions are final and the business rows written. */
+        @Override
+        public void beforeCompletion() {
+            for (AggregateEvent event : events) {
+                if (event.root() != null && event.root().version() != event.version()) {
+                    throw new IllegalStateException("the " + event.type() + " event of " + event.aggregateType() + " "
+                            + event.aggregateId() + " carries version " + event.version() + " but the change flushed version "
+                            + event.root().version() + ": build the event from the state after the change");
+                }
+            }
+            session.doWork(connection -> OutboxTable.insert(connection, rows, options.removeAfterInsert()));
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            pending.remove(session);
+            if (status == Status.STATUS_COMMITTED) {
+                listener.committed(List.copyOf(rows));
+            }
+        }
+    }
+}

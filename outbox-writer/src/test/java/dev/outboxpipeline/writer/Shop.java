@@ -1,0 +1,27 @@
+package dev.outboxpipeline.writer;
+
+import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.writer.domain.ShopDatabase;
+import dev.outboxpipeline.writer.outbox.Outbox;
+import dev.outboxpipeline.writer.outbox.OutboxListener;
+import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.writer.service.ShopService;
+
+/** A shop service on its own migrated database, for one test class. */
+public record Shop(SourceDatabase db, ShopDatabase database, Outbox outbox, ShopService service) implements AutoCloseable {
+
+    public static Shop open(String name, OutboxOptions options) {
+        return open(SourceDatabase.migrated(name), options, OutboxListener.NONE);
+    }
+
+    public static Shop open(SourceDatabase db, OutboxOptions options, OutboxListener listener) {
+        ShopDatabase database = ShopDatabase.open(db.settings(), 8);
+        Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), options, listener);
+        return new Shop(db, database, outbox, ShopService.of(database.sessionFactory(), outbox));
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.outboxpipeline.cli.bench;
+
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.infra.PostgresServer;
+import dev.outboxpipeline.infra.PostgresServers;
+import dev.outboxpipeline.writer.load.UpdateBenchmark;
+import dev.outboxpipeline.writer.load.UpdateBenchmark.Result;
+import dev.outboxpipeline.writer.load.UpdateBenchmark.Variant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "writer", mixinStandardHelpOptions = true,
+        description = {"The outbox's cost: the same customer-update workload with and without the outbox event, on a"
+                + " throwaway PostgreSQL. Prints each variant's rate and the ratio to the plain one (target: 0.8 or more).",
+                "The variants alternate round by round so that other load on the machine hits them alike; CPU per"
+                        + " transaction (writer and PostgreSQL) is printed too, as it varies less than rates on a busy machine."})
+final class WriterBenchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    private int clients;
+
+    @Option(names = "--customers", defaultValue = "2000", description = "Customers updated in turn (default ${DEFAULT-VALUE}).")
+    private int customers;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per variant and round (default ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--warm-up", defaultValue = "3",
+            description = "Unmeasured seconds before each measurement, and per variant before the first round (default ${DEFAULT-VALUE}).")
+    private int warmUp;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds; the median is reported (default ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (PostgresServer server = PostgresServers.start("bench-writer")) {
+            JdbcSettings source = JdbcSettings.of(JdbcSettings.SOURCE, server.createDatabase("bench_writer"),
+                    server.user(), server.password());
+            Migrations.migrate(Database.SOURCE, source);
+            UpdateBenchmark.seed(source, customers);
+            out.printf("customer updates: %d clients over %d customers, %d s per variant after %d s warm-up, %d rounds%n",
+                    clients, customers, seconds, warmUp, rounds);
+            out.println("load average before: " + loadAverage());
+            out.flush();
+            // the first minutes of a JVM compile the hot paths: let every variant run once before measuring
+            for (Variant v : Variant.values()) {
+                UpdateBenchmark.run(source, v, clients, Duration.ZERO, Duration.ofSeconds(warmUp));
+            }
+            Map<Variant, List<Double>> rates = new EnumMap<>(Variant.class);
+            Map<Variant, List<Double>> cpu = new EnumMap<>(Variant.class);
+            for (int round = 1; round <= rounds; round++) {
+                StringBuilder line = new StringBuilder("round " + round + ":");
+                // rotate the order, so that no variant always runs first after a pause or a change of load
+                List<Variant> order = new ArrayList<>(List.of(Variant.values()));
+                java.util.Collections.rotate(order, round);
+                for (Variant v : order) {
+                    Result r = UpdateBenchmark.run(source, v, clients, Duration.ofSeconds(warmUp), Duration.ofSeconds(seconds));
+                    rates.computeIfAbsent(v, k -> new ArrayList<>()).add(r.perSecond());
+                    cpu.computeIfAbsent(v, k -> new ArrayList<>()).add(r.cpuMicrosPerTransaction());
+                    line.append(String.format(Locale.ROOT, "  %s %.0f/s (%.0f µs CPU/tx)", v.label(), r.perSecond(),
+                            r.cpuMicrosPerTransaction()));
+                }
+                out.println(line);
+                out.flush();
+            }
+            double plain = median(rates.get(Variant.PLAIN));
+            out.printf(Locale.ROOT, "median transactions/s: plain %.0f", plain);
+            for (Variant v : List.of(Variant.OUTBOX, Variant.OUTBOX_KEEP_ROWS)) {
+                double rate = median(rates.get(v));
+                out.printf(Locale.ROOT, "; %s %.0f (%.2f of plain)", v.label(), rate, rate / plain);
+            }
+            out.println();
+            double plainCpu = median(cpu.get(Variant.PLAIN));
+            out.printf(Locale.ROOT, "median CPU per transaction (writer JVM + PostgreSQL): plain %.0f µs", plainCpu);
+            for (Variant v : List.of(Variant.OUTBOX, Variant.OUTBOX_KEEP_ROWS)) {
+                double c = median(cpu.get(v));
+                out.printf(Locale.ROOT, "; %s %.0f µs (plain/outbox %.2f)", v.label(), c, plainCpu / c);
+            }
+            out.println();
+            out.println("load average after: " + loadAverage());
+        }
+        return 0;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min) on " + Runtime.getRuntime().availableProcessors() + " cores";
+        } catch (IOException | RuntimeException e) {
+            return "unknown on " + Runtime.getRuntime().availableProcessors() + " cores";
+        }
+    }
+}

@@ -20,8 +20,13 @@ public final class RelayService {
         RelaySettings settings = RelaySettings.fromEnv(env);
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
         Relay relay = Relay.start(settings, registry);
-        ServiceHttp http = ServiceHttp.start("relay", settings.httpHost(), settings.httpPort(), registry, relay::health,
-                app -> { });
+        ServiceHttp http;
+        try {
+            http = ServiceHttp.start("relay", settings.httpHost(), settings.httpPort(), registry, relay::health, app -> { });
+        } catch (RuntimeException e) {
+            relay.close();
+            throw e;
+        }
         out.printf("relay on slot %s: /health and /metrics on http://%s:%d%n", settings.slotName(), settings.httpHost(),
                 http.port());
         out.flush();

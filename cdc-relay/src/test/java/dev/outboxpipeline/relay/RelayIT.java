@@ -7,7 +7,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import dev.outboxpipeline.ops.ServiceHttp;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -217,6 +224,29 @@ class RelayIT {
             assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(e.id().toString());
         } finally {
             active.close();
+        }
+    }
+
+    @Test
+    void shouldServeHealthAndMetricsWithEventsBatchesCommitLatencyLsnAndSlotLag() throws Exception {
+        RelayFixture f = fixture("metrics");
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        try (Relay relay = Relay.start(RelaySettings.fromEnv(Env.of(f.env())), registry);
+             ServiceHttp http = ServiceHttp.start("relay", "127.0.0.1", 0, registry, relay::health, app -> { });
+             Connection c = f.connect()) {
+            await().atMost(WAIT).until(() -> relay.state() == Relay.State.STREAMING);
+            OutboxWrites.insert(c, List.of(f.event("m1", 1), f.event("m2", 1)));
+            await().atMost(WAIT).until(() -> relay.eventsRelayed() >= 2);
+
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> health = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"state\":\"STREAMING\"");
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("relay_events_relayed_total 2.0", "relay_batches_committed_total",
+                    "relay_kafka_commit_seconds_count", "relay_lsn_committed", "relay_slot_lag_bytes");
         }
     }
 

@@ -71,7 +71,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
             env.put("RELAY_HTTP_PORT", "0");
             env.put("RELAY_TOPIC_PARTITIONS", "3");
             System.getenv().forEach((k, v) -> {
-                if (k.startsWith("RELAY_") && !k.equals("RELAY_HTTP_PORT")) {
+                boolean tuning = k.startsWith("RELAY_") && !k.equals("RELAY_HTTP_PORT")
+                        || k.startsWith("KAFKA_") && !k.equals("KAFKA_BOOTSTRAP_SERVERS");
+                if (tuning) {
                     env.put(k, v); // tuning knobs pass through
                 }
             });

@@ -56,6 +56,13 @@ public final class BenchRelayCommand implements Callable<Integer> {
     @Option(names = "--per-transaction", defaultValue = "10", description = "Events per source transaction (default ${DEFAULT-VALUE}).")
     private int perTransaction;
 
+    @Option(names = "--writer-seconds", defaultValue = "20",
+            description = "Then measure a JDBC writer's rate with the relay attached and without, this long each; 0 skips (default ${DEFAULT-VALUE}).")
+    private int writerSeconds;
+
+    @Option(names = "--writer-threads", defaultValue = "4", description = "Writer connections (default ${DEFAULT-VALUE}).")
+    private int writerThreads;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,12 +123,23 @@ public final class BenchRelayCommand implements Callable<Integer> {
                                 + "measured after the first commit, %.1f s)%n", n, measured / (tookNanos / 1e9),
                                 usedCpu.toNanos() / 1e6 / measured, measured, tookNanos / 1e9);
                         out.printf("load: %s%n", uptime());
+                        out.flush();
                         break;
                     }
                     if (!relay.isAlive() || System.nanoTime() > deadline) {
                         out.printf("the relay did not drain the backlog (%d of %d); its log: %s%n", n, events, log);
                         return 1;
                     }
+                }
+                if (writerSeconds > 0) {
+                    // attached first: the relay has caught up, and decodes what the writer commits as it goes
+                    double attached = writerRate(url, postgres);
+                    relay.destroy();
+                    relay.waitFor(60, TimeUnit.SECONDS);
+                    double alone = writerRate(url, postgres);
+                    out.printf("writer (%d JDBC connections, one event per transaction): %,.0f tx/s without CDC, %,.0f tx/s "
+                            + "with the relay attached: %.2f of its rate%n", writerThreads, alone, attached, attached / alone);
+                    out.printf("load: %s%n", uptime());
                 }
             } finally {
                 relay.destroy();
@@ -163,6 +181,43 @@ public final class BenchRelayCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private double writerRate(String url, PostgresServer postgres) throws Exception {
+        String payload = "{\"id\": \"w\", \"note\": \"" + "x".repeat(Math.max(0, payloadBytes - 30)) + "\"}";
+        java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(writerSeconds);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < writerThreads; t++) {
+            Thread thread = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                     PreparedStatement p = c.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid, type, "
+                             + "payload, aggregate_version) VALUES (?, 'writerbench', ?, 'CustomerUpdated', ?::jsonb, 1)")) {
+                    c.setAutoCommit(false);
+                    while (System.nanoTime() < until) {
+                        UUID id = UUID.randomUUID();
+                        p.setObject(1, id);
+                        p.setString(2, id.toString());
+                        p.setString(3, payload);
+                        p.executeUpdate();
+                        c.commit();
+                        commits.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return commits.get() / (double) writerSeconds;
     }
 
     private static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap) {

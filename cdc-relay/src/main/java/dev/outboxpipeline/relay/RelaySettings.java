@@ -1,0 +1,101 @@
+package dev.outboxpipeline.relay;
+
+import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
+
+import java.time.Duration;
+
+/**
+ * Everything the relay reads from the environment, validated once at start. The slot name also names
+ * the Kafka transactional id and the key of the relay's offset, so two relays on one slot fence each other.
+ */
+public record RelaySettings(
+        JdbcSettings source,
+        KafkaSettings kafka,
+        String slotName,
+        String publication,
+        String offsetsTopic,
+        int topicPartitions,
+        short replicationFactor,
+        int minInsyncReplicas,
+        Duration heartbeatInterval,
+        int maxBatchSize,
+        int maxQueueSize,
+        Duration pollInterval,
+        Duration standbyRetry,
+        String httpHost,
+        int httpPort) {
+
+    public static final String DEFAULT_SLOT = "outbox_relay";
+    public static final String DEFAULT_PUBLICATION = "outbox_publication";
+    public static final String DEFAULT_OFFSETS_TOPIC = "outbox.relay.offsets";
+    public static final String DLQ_TOPIC = "outbox.dlq";
+    public static final String EVENT_TOPIC_PREFIX = "outbox.event.";
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
+    public static final Duration DEFAULT_STANDBY_RETRY = Duration.ofSeconds(5);
+    public static final int DEFAULT_BATCH = 4096;
+    public static final int DEFAULT_QUEUE = 16384;
+    public static final int DEFAULT_HTTP_PORT = 8081;
+
+    public static RelaySettings fromEnv(Env env) {
+        RelaySettings s = new RelaySettings(
+                JdbcSettings.fromEnv(env, JdbcSettings.SOURCE),
+                KafkaSettings.fromEnv(env),
+                env.get("RELAY_SLOT_NAME", DEFAULT_SLOT),
+                env.get("RELAY_PUBLICATION", DEFAULT_PUBLICATION),
+                env.get("RELAY_OFFSETS_TOPIC", DEFAULT_OFFSETS_TOPIC),
+                env.intValue("RELAY_TOPIC_PARTITIONS", 3, 1, 10_000),
+                (short) env.intValue("RELAY_TOPIC_REPLICATION_FACTOR", 1, 1, 32),
+                env.intValue("RELAY_TOPIC_MIN_INSYNC_REPLICAS", 1, 1, 32),
+                env.duration("RELAY_HEARTBEAT_INTERVAL", DEFAULT_HEARTBEAT),
+                env.intValue("RELAY_MAX_BATCH_SIZE", DEFAULT_BATCH, 1, 1_000_000),
+                env.intValue("RELAY_MAX_QUEUE_SIZE", DEFAULT_QUEUE, 2, 10_000_000),
+                env.duration("RELAY_POLL_INTERVAL", DEFAULT_POLL),
+                env.duration("RELAY_STANDBY_RETRY", DEFAULT_STANDBY_RETRY),
+                env.get("RELAY_HTTP_HOST", "127.0.0.1"),
+                env.intValue("RELAY_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65_535));
+        s.validate();
+        return s;
+    }
+
+    public void validate() {
+        if (!slotName.matches("[a-z0-9_]{1,63}")) {
+            throw new ConfigException("RELAY_SLOT_NAME=" + slotName
+                    + " is not a replication slot name: use lower-case letters, digits and _ (at most 63)");
+        }
+        if (!publication.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new ConfigException("RELAY_PUBLICATION=" + publication + " is not a plain identifier: use e.g. "
+                    + DEFAULT_PUBLICATION);
+        }
+        if (!Topics.isLegalName(offsetsTopic)) {
+            throw new ConfigException("RELAY_OFFSETS_TOPIC=" + offsetsTopic
+                    + " is not a Kafka topic name: use letters, digits, '.', '_' and '-'");
+        }
+        if (minInsyncReplicas > replicationFactor) {
+            throw new ConfigException("RELAY_TOPIC_MIN_INSYNC_REPLICAS=" + minInsyncReplicas
+                    + " exceeds RELAY_TOPIC_REPLICATION_FACTOR=" + replicationFactor + ": no write could succeed; lower it");
+        }
+        if (maxQueueSize <= maxBatchSize) {
+            throw new ConfigException("RELAY_MAX_QUEUE_SIZE=" + maxQueueSize + " must be larger than RELAY_MAX_BATCH_SIZE="
+                    + maxBatchSize + ": Debezium requires it");
+        }
+        if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
+            throw new ConfigException("RELAY_HEARTBEAT_INTERVAL must be positive, e.g. 10s: without heartbeats an idle "
+                    + "outbox makes PostgreSQL keep WAL for the slot");
+        }
+    }
+
+    /** The Kafka transactional id: stable per slot, so a restarted relay fences its stale predecessor. */
+    public String transactionalId() {
+        return "outbox-relay-" + slotName;
+    }
+
+    public RelaySettings withHttpPort(int port) {
+        return new RelaySettings(source, kafka, slotName, publication, offsetsTopic, topicPartitions, replicationFactor,
+                minInsyncReplicas, heartbeatInterval, maxBatchSize, maxQueueSize, pollInterval, standbyRetry, httpHost,
+                port);
+    }
+}

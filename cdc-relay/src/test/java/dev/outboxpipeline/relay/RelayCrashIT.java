@@ -1,0 +1,111 @@
+package dev.outboxpipeline.relay;
+
+import dev.outboxpipeline.infra.KafkaBroker;
+import dev.outboxpipeline.infra.PostgresServer;
+import dev.outboxpipeline.infra.PostgresServers;
+import dev.outboxpipeline.infra.SharedServers;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Delivery under a continuous write load while things crash: the relay process (SIGKILL), the broker, the
+ * source database. After the load stops and a relay runs to the end, a read_committed consumer must see
+ * every committed event exactly once, in version order per aggregate.
+ */
+class RelayCrashIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(180);
+
+    @Test
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossRepeatedSigkills() throws Exception {
+        RelayFixture f = new RelayFixture(SharedServers.postgres(), SharedServers.kafka(), "sigkill");
+        Map<String, String> env = f.env();
+        env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
+        env.put("RELAY_STANDBY_RETRY", "500ms");
+        env.put("RELAY_MAX_BATCH_SIZE", "64"); // small batches: many commits, so kills land right after some
+        env.put("RELAY_MAX_QUEUE_SIZE", "256");
+        Path log = Files.createTempFile("relay-sigkill-", ".log");
+        RelayIT.startStreaming(env).close(); // creates the slot before the load begins
+
+        LoadWriter load = new LoadWriter(f);
+        for (int kill = 1; kill <= 4; kill++) {
+            RelayProcess relay = RelayProcess.start(env, log);
+            int started = kill;
+            await().atMost(WAIT).until(() -> occurrences(log, "relay streaming from slot") >= started);
+            int seen = f.readEvents(Integer.MAX_VALUE, Duration.ofSeconds(2)).size();
+            await().atMost(WAIT).until(() -> f.readEvents(seen + 1, Duration.ofSeconds(2)).size() > seen);
+            int before = load.transactions();
+            await().atMost(WAIT).until(() -> load.transactions() > before + ThreadLocalRandom.current().nextInt(300));
+            assertThat(relay.alive()).isTrue();
+            relay.kill();
+        }
+        List<OutboxEvent> committed = load.stop();
+
+        try (Relay ignored = RelayIT.startStreaming(env)) {
+            List<ConsumedEvent> read = f.readEventsSettled(committed.size(), WAIT);
+            History history = History.check(committed, read);
+            assertThat(committed).hasSizeGreaterThan(500);
+            assertThat(history.clean()).as(history + " (relay log: " + log + ")").isTrue();
+        }
+    }
+
+    private static int occurrences(Path log, String text) throws java.io.IOException {
+        String content = Files.readString(log);
+        int n = 0;
+        for (int i = content.indexOf(text); i >= 0; i = content.indexOf(text, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossABrokerRestart() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            RelayFixture f = new RelayFixture(SharedServers.postgres(), broker, "brokerrestart");
+            Map<String, String> env = f.env();
+            env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
+            try (Relay relay = RelayIT.startStreaming(env)) {
+                LoadWriter load = new LoadWriter(f);
+                await().atMost(WAIT).until(() -> relay.eventsRelayed() > 200);
+                broker.restart();
+                int after = load.transactions();
+                await().atMost(WAIT).until(() -> load.transactions() > after + 100);
+                List<OutboxEvent> committed = load.stop();
+
+                List<ConsumedEvent> read = f.readEventsSettled(committed.size(), WAIT);
+                History history = History.check(committed, read);
+                assertThat(history.clean()).as(history.toString()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossASourceDatabaseRestart() throws Exception {
+        try (PostgresServer postgres = PostgresServers.start("relay-db-restart")) {
+            RelayFixture f = new RelayFixture(postgres, SharedServers.kafka(), "dbrestart");
+            Map<String, String> env = f.env();
+            env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
+            try (Relay relay = RelayIT.startStreaming(env)) {
+                LoadWriter load = new LoadWriter(f);
+                await().atMost(WAIT).until(() -> relay.eventsRelayed() > 200);
+                postgres.restart();
+                int after = load.transactions();
+                await().atMost(WAIT).until(() -> load.transactions() > after + 100);
+                List<OutboxEvent> committed = load.stop();
+
+                List<ConsumedEvent> read = f.readEventsSettled(committed.size(), WAIT);
+                History history = History.check(committed, read);
+                assertThat(history.clean()).as(history.toString()).isTrue();
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector;
 
+import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -81,7 +83,8 @@ final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list Kafka topics: " + e.getMessage(), e);
+            throw new ConfigException("cannot reach Kafka to list its topics (" + e.getMessage()
+                    + "): start it, or fix " + KafkaSettings.BOOTSTRAP_VARIABLE, e);
         }
     }
 }

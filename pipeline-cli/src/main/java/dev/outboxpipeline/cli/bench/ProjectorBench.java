@@ -70,7 +70,7 @@ public final class ProjectorBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Unmeasured seconds first (default ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--commit-interval", split = ",", defaultValue = "100ms", paramLabel = "DURATION[,DURATION…]",
+    @Option(names = "--commit-interval", split = ",", defaultValue = "50ms", paramLabel = "DURATION[,DURATION…]",
             description = "Streams commit intervals to compare (default ${DEFAULT-VALUE}).")
     private List<String> commitIntervals;
 
@@ -131,7 +131,7 @@ public final class ProjectorBench implements Callable<Integer> {
                 LockSupport.parkNanos(next - System.nanoTime());
             }
             long behindAtEnd = (System.nanoTime() - next) / 1_000_000;
-            await(() -> lags.sinceMeasureStart() > 0 && projectorIdle(settings.sink()));
+            await(() -> lags.count() > 0 && projectorIdle(settings.sink()));
             lags.measure(false);
             out.printf("steady %d events/s, commit interval %d ms: %d events sent, %d sink changes measured over %d s;"
                             + " end-to-end lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (producer %d ms behind schedule)%n",
@@ -182,19 +182,22 @@ public final class ProjectorBench implements Callable<Integer> {
         Migrations.migrate(Database.SINK, sink);
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
         long total = endOffsets(kafka, filled.readModel());
-        long started = System.nanoTime();
+        long started;
+        double firstBatch;
         try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
                 KafkaSettings.of(kafka.bootstrapServers()).clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
                 lag -> { }), registry)) {
-            await(() -> registry.counter("projector.rows.apply").count() > 0
-                    && writer.recordsBehind() == 0 && count(sink, "SELECT count(*) FROM order_view") > 0
-                    && appliedRecords(sink) >= total);
+            // from the first batch on: the consumer group's join is not the sink's speed
+            await(() -> registry.counter("projector.rows.apply").count() > 0);
+            started = System.nanoTime();
+            firstBatch = registry.counter("projector.rows.apply").count();
+            await(() -> appliedRecords(sink) >= total);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        double rows = registry.counter("projector.rows.apply").count();
-        out.printf("sink writer alone, replaying readmodel.* (%d records) into an empty database: %.0f rows in %.1f s,"
+        double rows = registry.counter("projector.rows.apply").count() - firstBatch;
+        out.printf("sink writer alone, replaying readmodel.* into an empty database: %.0f rows after the first batch in %.1f s,"
                         + " %.0f rows/s (batches of up to %d; batch apply p50 %.0f ms, p99 %.0f ms)%n",
-                total, rows, elapsed, rows / elapsed, ProjectorSettings.DEFAULT_SINK_BATCH,
+                rows, elapsed, rows / elapsed, ProjectorSettings.DEFAULT_SINK_BATCH,
                 registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[0].value(TimeUnit.MILLISECONDS),
                 registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS));
         out.flush();
@@ -287,10 +290,6 @@ public final class ProjectorBench implements Callable<Integer> {
         }
 
         synchronized int count() {
-            return size;
-        }
-
-        synchronized int sinceMeasureStart() {
             return size;
         }
 

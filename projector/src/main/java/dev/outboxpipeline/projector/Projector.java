@@ -7,9 +7,12 @@ import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
+import dev.outboxpipeline.projector.topology.Topics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -81,6 +84,8 @@ public final class Projector implements AutoCloseable {
             });
             KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
             metrics.bindTo(registry);
+            Gauge.builder("projector.events.lag", streams, s -> eventsBehind(s, settings.topics()))
+                    .description("records of the event topics Kafka Streams has not processed yet").register(registry);
             streamsRef.set(streams);
             streams.start();
             SinkWriter writer = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
@@ -107,6 +112,18 @@ public final class Projector implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put("processing.exception.handler.global.enabled", true); // the default from Kafka 5.0 on
         return p;
+    }
+
+    /** Sum of the Streams consumer's per-partition {@code records-lag} on the event topics. */
+    static double eventsBehind(KafkaStreams streams, Topics topics) {
+        double behind = 0;
+        for (Metric m : streams.metrics().values()) {
+            if (m.metricName().name().equals("records-lag") && topics.events().contains(m.metricName().tags().get("topic"))
+                    && m.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                behind += Math.max(0, n.doubleValue());
+            }
+        }
+        return behind;
     }
 
     private static Health health(KafkaStreams streams, SinkWriter writer) {

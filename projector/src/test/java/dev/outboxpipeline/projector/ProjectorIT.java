@@ -106,7 +106,7 @@ class ProjectorIT {
             assertThat(get(port, "/customers/" + Events.newId()).statusCode()).isEqualTo(404);
             assertThat(get(port, "/health").statusCode()).isEqualTo(200);
             assertThat(get(port, "/metrics").body()).contains("projector_event_lag_seconds", "projector_batch_apply_seconds",
-                    "projector_sink_lag");
+                    "projector_sink_lag", "projector_events_lag", "projector_rows_apply_total");
         }
     }
 

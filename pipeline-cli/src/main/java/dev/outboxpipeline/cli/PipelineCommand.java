@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
         description = "Transactional outbox and change-data-capture pipeline on PostgreSQL, Debezium and Kafka.",
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
                 "Configuration comes from environment variables: see the README's table."},
-        subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, VerifyCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
+                VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand {
 
     public static final int CHECK_FAILED = 1;

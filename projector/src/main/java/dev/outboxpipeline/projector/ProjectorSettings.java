@@ -1,0 +1,89 @@
+package dev.outboxpipeline.projector;
+
+import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.projector.topology.Topics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The projector's settings, from {@code PROJECTOR_*}, {@code SINK_DB_*} and {@code KAFKA_*}
+ * variables; tests build them with {@link #of} and the {@code with...} methods.
+ */
+public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSettings kafka, Topics topics,
+                                String httpHost, int httpPort, String advertisedHost, Path stateDir,
+                                Duration commitInterval, int streamThreads, int sinkBatch, int topicPartitions) {
+
+    public static final String DEFAULT_APPLICATION_ID = "projector";
+    public static final int DEFAULT_HTTP_PORT = 8082;
+    /**
+     * Output becomes visible at commits, and an order's view crosses three (the foreign-key join goes
+     * through two internal topics), so the lag is about three intervals: 50 ms keeps it under 250 ms
+     * where Streams' exactly-once default of 100 ms does not (README, "bench projector").
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
+    public static final int DEFAULT_SINK_BATCH = 5_000;
+    public static final int DEFAULT_TOPIC_PARTITIONS = 3;
+
+    public ProjectorSettings {
+        if (!applicationId.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException("PROJECTOR_APPLICATION_ID=" + applicationId
+                    + " is not a valid Kafka Streams application id: use letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    public static ProjectorSettings fromEnv(Env env) {
+        String host = env.get("PROJECTOR_HTTP_HOST", "127.0.0.1");
+        return new ProjectorSettings(
+                env.get("PROJECTOR_APPLICATION_ID", DEFAULT_APPLICATION_ID),
+                JdbcSettings.fromEnv(env, JdbcSettings.SINK),
+                KafkaSettings.fromEnv(env),
+                Topics.withPrefix(env.get("PROJECTOR_TOPIC_PREFIX", "")),
+                host,
+                env.intValue("PROJECTOR_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65_535),
+                env.get("PROJECTOR_ADVERTISED_HOST", host.equals("0.0.0.0") ? "localhost" : host),
+                Path.of(env.get("PROJECTOR_STATE_DIR", defaultStateDir().toString())),
+                env.duration("PROJECTOR_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
+                env.intValue("PROJECTOR_STREAM_THREADS", 1, 1, 64),
+                env.intValue("PROJECTOR_SINK_BATCH", DEFAULT_SINK_BATCH, 1, 100_000),
+                env.intValue("PROJECTOR_TOPIC_PARTITIONS", DEFAULT_TOPIC_PARTITIONS, 1, 10_000));
+    }
+
+    /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one). */
+    public static ProjectorSettings of(JdbcSettings sink, KafkaSettings kafka) {
+        return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
+                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, DEFAULT_TOPIC_PARTITIONS);
+    }
+
+    public ProjectorSettings withApplicationId(String id) {
+        return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, topicPartitions);
+    }
+
+    public ProjectorSettings withTopics(Topics t) {
+        return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, topicPartitions);
+    }
+
+    public ProjectorSettings withStateDir(Path dir) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
+                commitInterval, streamThreads, sinkBatch, topicPartitions);
+    }
+
+    public ProjectorSettings withCommitInterval(Duration interval) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                interval, streamThreads, sinkBatch, topicPartitions);
+    }
+
+    public ProjectorSettings withTopicPartitions(int partitions) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, partitions);
+    }
+
+    private static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "outbox-projector");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.outboxpipeline.projector.query;
+
+import dev.outboxpipeline.projector.model.Row;
+import dev.outboxpipeline.projector.topology.ReadModelTopology;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /customers/{id}} and {@code GET /orders/{id}} straight from the state stores. A key
+ * whose partition another instance holds is asked of that instance (its {@code application.server}),
+ * once: a forwarded request is never forwarded again.
+ */
+public final class ReadModelQueries {
+
+    static final String FORWARDED = "X-Projector-Forwarded";
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Supplier<KafkaStreams> streams;
+    private final Supplier<HostInfo> self;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+
+    /** {@code self} is this instance's {@code application.server}, known once the HTTP port is bound. */
+    public ReadModelQueries(Supplier<KafkaStreams> streams, Supplier<HostInfo> self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    public void routes(Javalin app) {
+        app.get("/customers/{id}", ctx -> serve(ctx, ReadModelTopology.CUSTOMER_STORE, "customers", "customer"));
+        app.get("/orders/{id}", ctx -> serve(ctx, ReadModelTopology.ORDER_VIEW_STORE, "orders", "order"));
+    }
+
+    private void serve(Context ctx, String store, String path, String what) throws InterruptedException {
+        String id = ctx.pathParam("id");
+        KafkaStreams s = streams.get();
+        KeyQueryMetadata where = s == null ? null : s.queryMetadataForKey(store, id, Serdes.String().serializer());
+        if (where == null || where == KeyQueryMetadata.NOT_AVAILABLE) {
+            unavailable(ctx, "the read model is not ready yet");
+            return;
+        }
+        if (!where.activeHost().equals(self.get())) {
+            if (ctx.header(FORWARDED) != null) {
+                unavailable(ctx, "the " + what + "'s partition is moving between instances");
+            } else {
+                forward(ctx, where.activeHost(), path + "/" + id);
+            }
+            return;
+        }
+        try {
+            ReadOnlyKeyValueStore<String, Row> rows = s.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, Row>keyValueStore()));
+            Row row = rows.get(id);
+            if (row == null || row.deleted()) {
+                ctx.status(404).json(Map.of("error", "no " + what + " " + id));
+            } else {
+                ctx.json(row);
+            }
+        } catch (InvalidStateStoreException e) {
+            unavailable(ctx, "the " + what + "'s store is being restored or moved");
+        }
+    }
+
+    private void forward(Context ctx, HostInfo owner, String path) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/" + path))
+                .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(FORWARD_TIMEOUT).GET().build();
+        try {
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+        } catch (IOException e) {
+            unavailable(ctx, "the instance holding it (" + owner.host() + ":" + owner.port() + ") does not answer");
+        }
+    }
+
+    private static void unavailable(Context ctx, String reason) {
+        ctx.status(503).header("Retry-After", "1").json(Map.of("error", reason + ": retry"));
+    }
+}

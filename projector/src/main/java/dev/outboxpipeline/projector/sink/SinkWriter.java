@@ -1,0 +1,302 @@
+package dev.outboxpipeline.projector.sink;
+
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.Secrets;
+import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.projector.topology.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * Applies the {@code readmodel.*} topics to the sink database. Each poll becomes one transaction:
+ * lock the partitions' applied offsets, drop records at or below them, write the newest change per
+ * row, store the new offsets, commit. The database, not Kafka, holds the position, so a crash at any
+ * point applies each change exactly once. A database outage is retried with back-off on the same
+ * batch; nothing is skipped.
+ */
+public final class SinkWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+
+    /** How the writer is set up; {@code onLag} sees each change's end-to-end lag in ms (benchmarks). */
+    public record Config(String applicationId, JdbcSettings sink, Map<String, Object> kafkaClientConfig,
+                         Topics topics, int maxBatch, LongConsumer onLag) {
+    }
+
+    private final Config config;
+    private final AppliedOffsets offsets;
+    private final ChangeDecoder decoder;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Set<TopicPartition> toSeek = new HashSet<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Thread thread;
+    private final Timer batchApply;
+    private final Timer eventLag;
+    private final Counter rowsApplied;
+    private final Counter failures;
+    private final AtomicLong recordsBehind = new AtomicLong();
+    private volatile String lastFailure;
+    private Connection connection;
+
+    private SinkWriter(Config config, MeterRegistry registry) {
+        this.config = config;
+        this.offsets = new AppliedOffsets(config.applicationId());
+        this.decoder = new ChangeDecoder(config.topics());
+        Map<String, Object> c = new HashMap<>(config.kafkaClientConfig());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-sink");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sink-writer");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.batchApply = Timer.builder("projector.batch.apply").description("time to apply one batch to the sink")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.eventLag = Timer.builder("projector.event.lag")
+                .description("end-to-end lag: source commit (source-ts-ms) to sink commit")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.rowsApplied = Counter.builder("projector.rows.apply").description("read-model changes applied to the sink")
+                .register(registry);
+        this.failures = Counter.builder("projector.sink.failures").description("sink transactions that failed and were retried")
+                .register(registry);
+        Gauge.builder("projector.sink.lag", recordsBehind, AtomicLong::get)
+                .description("records of readmodel.* not yet applied to the sink").register(registry);
+        this.thread = new Thread(this::run, "projector-sink-writer");
+    }
+
+    public static SinkWriter start(Config config, MeterRegistry registry) {
+        SinkWriter writer = new SinkWriter(config, registry);
+        writer.thread.start();
+        return writer;
+    }
+
+    /** Why the last attempt failed, or empty while the sink is being written fine. */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(lastFailure);
+    }
+
+    public long recordsBehind() {
+        return recordsBehind.get();
+    }
+
+    private void run() {
+        consumer.subscribe(config.topics().readModel(), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // positions come from the sink database, read before the first poll of these partitions
+                toSeek.addAll(partitions);
+                consumer.pause(partitions);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                toSeek.removeAll(partitions);
+            }
+        });
+        try {
+            while (stop.getCount() > 0) {
+                seekToAppliedOffsets();
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    applyWithRetry(records);
+                }
+                updateLag();
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            lastFailure = "sink writer stopped: " + e;
+            LOG.error("sink writer stopped", e);
+        } finally {
+            closeConnection();
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void seekToAppliedOffsets() {
+        if (toSeek.isEmpty()) {
+            return;
+        }
+        try {
+            Map<TopicPartition, Long> applied = offsets.read(connection(), toSeek);
+            connection.commit();
+            for (TopicPartition tp : toSeek) {
+                Long offset = applied.get(tp);
+                if (offset == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, offset + 1);
+                }
+            }
+            consumer.resume(toSeek);
+            toSeek.clear();
+        } catch (SQLException | RuntimeException e) {
+            failed("reading applied offsets", e);
+            backOff(FIRST_RETRY);
+        }
+    }
+
+    private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
+        List<Change> changes = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> last = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+            try {
+                changes.add(decoder.decode(r));
+            } catch (RuntimeException e) {
+                // the projector wrote this record itself, so this is a bug; say so and keep going
+                LOG.error("skipping undecodable read-model record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            }
+        }
+        Duration wait = FIRST_RETRY;
+        while (stop.getCount() > 0) {
+            try {
+                apply(changes, last);
+                lastFailure = null;
+                return;
+            } catch (SQLException | RuntimeException e) {
+                failed("applying a batch of " + changes.size() + " changes", e);
+                backOff(wait);
+                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private void apply(List<Change> changes, Map<TopicPartition, Long> lastOffsets) throws SQLException {
+        long started = System.nanoTime();
+        Connection c = connection();
+        List<Change> fresh;
+        try {
+            Map<TopicPartition, Long> applied = offsets.lock(c, lastOffsets.keySet());
+            fresh = changes.stream().filter(ch -> ch.offset() > applied.getOrDefault(ch.partition(), -1L)).toList();
+            Map<TopicPartition, Long> advanced = new HashMap<>();
+            lastOffsets.forEach((tp, offset) -> {
+                if (offset > applied.getOrDefault(tp, -1L)) {
+                    advanced.put(tp, offset);
+                }
+            });
+            Collection<Change> latest = Batches.latestPerRow(fresh);
+            for (SinkTable table : SinkTable.values()) {
+                table.apply(c, latest.stream().filter(ch -> ch.table() == table).toList());
+            }
+            if (!advanced.isEmpty()) {
+                offsets.store(c, advanced);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        long committedAt = System.currentTimeMillis();
+        batchApply.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        rowsApplied.increment(fresh.size());
+        for (Change ch : fresh) {
+            long lag = Math.max(0, committedAt - ch.sourceTsMs());
+            eventLag.record(lag, TimeUnit.MILLISECONDS);
+            config.onLag().accept(lag);
+        }
+        // advisory only (the database holds the truth): lets Kafka tools show the group's lag
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        lastOffsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset + 1)));
+        consumer.commitAsync(commit, null);
+    }
+
+    private void updateLag() {
+        long behind = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            behind += consumer.currentLag(tp).orElse(0);
+        }
+        recordsBehind.set(behind);
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = Connections.open(config.sink());
+            c.setAutoCommit(false);
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void failed(String what, Exception e) {
+        failures.increment();
+        String message = Secrets.maskInText(String.valueOf(e.getMessage()), config.sink().password());
+        lastFailure = what + " failed: " + message;
+        LOG.warn("{} failed, retrying: {}", what, message);
+        closeConnection();
+    }
+
+    private void backOff(Duration wait) {
+        try {
+            stop.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.countDown();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (connection != null) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    /** Stops after the current batch (a batch still being retried is left to the next run). */
+    @Override
+    public void close() {
+        stop.countDown();
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.outboxpipeline.projector;
+
+import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.Env;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProjectorSettingsTest {
+
+    private static final Map<String, String> REQUIRED = Map.of(
+            "SINK_DB_URL", "jdbc:postgresql://localhost:5432/readmodel",
+            "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+
+    @Test
+    void defaultsNeedOnlyTheSinkAndKafka() {
+        ProjectorSettings s = ProjectorSettings.fromEnv(Env.of(REQUIRED));
+
+        assertThat(s.applicationId()).isEqualTo("projector");
+        assertThat(s.httpPort()).isEqualTo(8082);
+        assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(s.advertisedHost()).isEqualTo("127.0.0.1");
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.topics().customerEvents()).isEqualTo("outbox.event.customer");
+        assertThat(s.topics().orderViewRows()).isEqualTo("readmodel.order_view");
+        assertThat(s.topics().deadLetters()).isEqualTo("projector.dlq");
+    }
+
+    @Test
+    void everySettingIsReadFromItsVariable() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.putAll(Map.of("PROJECTOR_APPLICATION_ID", "shop-read-model", "PROJECTOR_HTTP_HOST", "0.0.0.0",
+                "PROJECTOR_HTTP_PORT", "9000", "PROJECTOR_STATE_DIR", "/var/lib/projector",
+                "PROJECTOR_COMMIT_INTERVAL", "20ms", "PROJECTOR_TOPIC_PREFIX", "staging.",
+                "PROJECTOR_SINK_BATCH", "100"));
+
+        ProjectorSettings s = ProjectorSettings.fromEnv(Env.of(env));
+
+        assertThat(s.applicationId()).isEqualTo("shop-read-model");
+        assertThat(s.httpPort()).isEqualTo(9000);
+        assertThat(s.advertisedHost()).as("a wildcard bind is not an address others can use").isEqualTo("localhost");
+        assertThat(s.stateDir()).hasToString("/var/lib/projector");
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(s.topics().orderEvents()).isEqualTo("staging.outbox.event.order");
+        assertThat(s.sinkBatch()).isEqualTo(100);
+    }
+
+    @Test
+    void badValuesNameTheVariableToFix() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("PROJECTOR_HTTP_PORT", "eighty");
+        assertThatThrownBy(() -> ProjectorSettings.fromEnv(Env.of(env)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_HTTP_PORT");
+
+        env.put("PROJECTOR_HTTP_PORT", "8082");
+        env.put("PROJECTOR_APPLICATION_ID", "read model");
+        assertThatThrownBy(() -> ProjectorSettings.fromEnv(Env.of(env)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_APPLICATION_ID");
+
+        assertThatThrownBy(() -> ProjectorSettings.fromEnv(Env.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SINK_DB_URL");
+    }
+}

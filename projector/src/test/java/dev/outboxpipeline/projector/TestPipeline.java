@@ -1,0 +1,71 @@
+package dev.outboxpipeline.projector;
+
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.infra.KafkaBroker;
+import dev.outboxpipeline.infra.PostgresServer;
+import dev.outboxpipeline.projector.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One test's own slice of the shared servers: a topic prefix with the event topics created as the
+ * relay creates them, a sink database, and projector settings pointing at both.
+ */
+public record TestPipeline(String name, Topics topics, JdbcSettings sink, ProjectorSettings settings) {
+
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    public static final int PARTITIONS = 3;
+
+    public static TestPipeline create(String purpose, PostgresServer postgres, KafkaBroker kafka) {
+        String name = purpose + "_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        Topics topics = Topics.withPrefix(name + ".");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(topics.events().stream()
+                    .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                    .toList()).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create the event topics: " + e, e);
+        }
+        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name.toLowerCase()),
+                postgres.user(), postgres.password());
+        ProjectorSettings settings;
+        try {
+            settings = ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))
+                    .withApplicationId(name).withTopics(topics).withTopicPartitions(PARTITIONS)
+                    .withStateDir(Files.createTempDirectory("projector-state-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestPipeline(name, topics, sink, settings);
+    }
+
+    public SinkRows rows() {
+        return new SinkRows(sink);
+    }
+
+    /** Settings for another instance of the same application (its own state directory). */
+    public ProjectorSettings anotherInstance() {
+        try {
+            return settings.withStateDir(Files.createTempDirectory("projector-state-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<String> readModelTopics() {
+        return topics.readModel();
+    }
+}

@@ -4,6 +4,7 @@ import org.testcontainers.DockerClientFactory;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Starts throwaway PostgreSQL servers: in Docker (Testcontainers) when an engine answers, otherwise
@@ -19,10 +20,15 @@ public final class PostgresServers {
     }
 
     public static PostgresServer start(String name) {
-        return start(name, System.out);
+        return start(name, System.out::println);
     }
 
     public static PostgresServer start(String name, PrintStream out) {
+        return start(name, out::println);
+    }
+
+    /** Starts a server and tells {@code announce} in one line which engine runs it and where. */
+    public static PostgresServer start(String name, Consumer<String> announce) {
         String forced = System.getenv(ENGINE_VARIABLE);
         String engine = forced == null || forced.isBlank() ? "auto" : forced.trim().toLowerCase(Locale.ROOT);
         PostgresServer server;
@@ -35,8 +41,8 @@ public final class PostgresServers {
             default -> throw new IllegalArgumentException(
                     ENGINE_VARIABLE + "=" + forced + " is not an engine: use docker, embedded, or leave it unset");
         }
-        out.printf("PostgreSQL '%s': %s on %s:%d%s%n", name, server.engine(), server.host(), server.port(),
-                engine.equals("auto") && !dockerAnswers ? " (no Docker engine answered)" : "");
+        announce.accept(String.format("PostgreSQL '%s': %s on %s:%d%s", name, server.engine(), server.host(),
+                server.port(), engine.equals("auto") && !dockerAnswers ? " (no Docker engine answered)" : ""));
         return server;
     }
 

@@ -1,6 +1,7 @@
 package dev.outboxpipeline.cli;
 
 import dev.outboxpipeline.cli.bench.BenchCommand;
+import dev.outboxpipeline.cli.demo.DemoCommand;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Transactional outbox and change-data-capture pipeline on PostgreSQL, Debezium and Kafka.",
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
                 "Configuration comes from environment variables: see the README's table."},
-        subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
+        subcommands = {DemoCommand.class, MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
                 VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand {
 

@@ -84,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.printf("DIFFERENT: %d difference(s)%s. First ones:%n", report.differenceCount(),
                 report.behindCount() > 0 ? ", " + report.behindCount() + " of those listed only behind (older version,"
-                        + " not yet written or not yet deleted)" + (report.waitedOut() ? " after waiting" : "") : "");
+                        + " not yet written or not yet deleted)" + (report.waited() ? " after waiting" : "") : "");
         for (TableReport t : report.tables()) {
             for (Difference d : t.differences()) {
                 out.println("  " + d.describe());

@@ -3,7 +3,7 @@ package dev.outboxpipeline.verify;
 import java.util.List;
 
 /** The outcome of a verification: one report per read-model table. */
-public record VerifyReport(Store expected, Store actual, List<TableReport> tables, boolean waitedOut) {
+public record VerifyReport(Store expected, Store actual, List<TableReport> tables, boolean waited) {
 
     public boolean equal() {
         return differenceCount() == 0;

@@ -75,7 +75,7 @@ class StoreVerifierIT {
 
         VerifyReport report = running.get();
         assertThat(report.equal()).isTrue();
-        assertThat(report.waitedOut()).isTrue();
+        assertThat(report.waited()).isTrue();
         synchronized (progress) {
             assertThat(progress).anySatisfy(line -> assertThat(line).contains("waiting for the sink to catch up"));
         }

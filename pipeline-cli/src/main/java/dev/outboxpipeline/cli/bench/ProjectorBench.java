@@ -55,7 +55,8 @@ import java.util.function.BooleanSupplier;
                 "3. the sink writer alone replaying the read-model topics (rows/s)."})
 public final class ProjectorBench implements Callable<Integer> {
 
-    private static final Duration TICK = Duration.ofMillis(10);
+    // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
+    private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofMinutes(10);
 
     @Spec

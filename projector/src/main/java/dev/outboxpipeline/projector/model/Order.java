@@ -8,7 +8,7 @@ import java.util.List;
 /** An order with its lines as of one source version; {@code deleted} marks a deletion. */
 public record Order(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
                     long version, long sourceTsMs,
-                    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted) implements Row {
+                    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted) implements OrderFields {
 
     public Order {
         lines = lines == null ? null : List.copyOf(lines);

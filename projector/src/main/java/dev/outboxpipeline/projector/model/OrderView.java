@@ -12,7 +12,7 @@ import java.util.List;
 public record OrderView(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
                         long version, String customerName, String customerEmail, Long customerVersion,
                         long sourceTsMs, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted)
-        implements Row {
+        implements OrderFields {
 
     public OrderView {
         lines = lines == null ? null : List.copyOf(lines);

@@ -3,6 +3,7 @@ package dev.outboxpipeline.projector.sink;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
+import dev.outboxpipeline.projector.model.OrderFields;
 import dev.outboxpipeline.projector.model.OrderView;
 import dev.outboxpipeline.projector.model.Row;
 
@@ -22,7 +23,7 @@ import java.util.UUID;
  */
 enum SinkTable {
 
-    CUSTOMER("customer", Customer.class, "u.version > t.version",
+    CUSTOMER("customer", Customer.class, false,
             "id, name, email, version", "?::uuid[], ?::text[], ?::text[], ?::bigint[]",
             "name = excluded.name, email = excluded.email") {
         @Override
@@ -33,25 +34,19 @@ enum SinkTable {
             s.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::version).toArray()));
         }
     },
-    PURCHASE_ORDER("purchase_order", Order.class, "u.version > t.version",
+    PURCHASE_ORDER("purchase_order", Order.class, false,
             "id, customer_id, status, total, lines, version",
             "?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[]::jsonb[], ?::bigint[]",
             "customer_id = excluded.customer_id, status = excluded.status, total = excluded.total,"
                     + " lines = excluded.lines") {
         @Override
         void bind(Connection c, PreparedStatement s, List<Row> rows) throws SQLException {
-            s.setArray(1, c.createArrayOf("uuid", rows.stream().map(r -> UUID.fromString(r.id())).toArray()));
-            s.setArray(2, c.createArrayOf("uuid", rows.stream().map(r -> UUID.fromString(((Order) r).customerId())).toArray()));
-            s.setArray(3, c.createArrayOf("text", rows.stream().map(r -> ((Order) r).status()).toArray()));
-            s.setArray(4, c.createArrayOf("numeric", rows.stream().map(r -> ((Order) r).total()).toArray(BigDecimal[]::new)));
-            s.setArray(5, c.createArrayOf("text", rows.stream().map(r -> new String(Json.write(((Order) r).lines()),
-                    StandardCharsets.UTF_8)).toArray()));
-            s.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::version).toArray()));
+            bindOrderColumns(c, s, rows);
         }
     },
     // A customer's rename or delete changes an order's view at the same order version: equal
     // versions apply too (the topic order of one key is the order of the changes).
-    ORDER_VIEW("order_view", OrderView.class, "u.version >= t.version",
+    ORDER_VIEW("order_view", OrderView.class, true,
             "id, customer_id, status, total, lines, version, customer_name, customer_email, customer_version",
             "?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[]::jsonb[], ?::bigint[], ?::text[], ?::text[], ?::bigint[]",
             "customer_id = excluded.customer_id, status = excluded.status, total = excluded.total,"
@@ -59,13 +54,7 @@ enum SinkTable {
                     + " customer_email = excluded.customer_email, customer_version = excluded.customer_version") {
         @Override
         void bind(Connection c, PreparedStatement s, List<Row> rows) throws SQLException {
-            s.setArray(1, c.createArrayOf("uuid", rows.stream().map(r -> UUID.fromString(r.id())).toArray()));
-            s.setArray(2, c.createArrayOf("uuid", rows.stream().map(r -> UUID.fromString(((OrderView) r).customerId())).toArray()));
-            s.setArray(3, c.createArrayOf("text", rows.stream().map(r -> ((OrderView) r).status()).toArray()));
-            s.setArray(4, c.createArrayOf("numeric", rows.stream().map(r -> ((OrderView) r).total()).toArray(BigDecimal[]::new)));
-            s.setArray(5, c.createArrayOf("text", rows.stream().map(r -> new String(Json.write(((OrderView) r).lines()),
-                    StandardCharsets.UTF_8)).toArray()));
-            s.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::version).toArray()));
+            bindOrderColumns(c, s, rows);
             s.setArray(7, c.createArrayOf("text", rows.stream().map(r -> ((OrderView) r).customerName()).toArray()));
             s.setArray(8, c.createArrayOf("text", rows.stream().map(r -> ((OrderView) r).customerEmail()).toArray()));
             s.setArray(9, c.createArrayOf("bigint", rows.stream().map(r -> ((OrderView) r).customerVersion()).toArray()));
@@ -77,11 +66,11 @@ enum SinkTable {
     private final String upsertSql;
     private final String deleteSql;
 
-    SinkTable(String table, Class<? extends Row> rowType, String newerCondition, String columns, String arrays,
+    SinkTable(String table, Class<? extends Row> rowType, boolean sameVersionApplies, String columns, String arrays,
               String updates) {
         this.table = table;
         this.rowType = rowType;
-        String guard = newerCondition.replace("u.", "excluded.").replace("t.", table + ".");
+        String guard = "excluded.version " + (sameVersionApplies ? ">=" : ">") + " " + table + ".version";
         this.upsertSql = "INSERT INTO " + table + " (" + columns + ", updated_at)"
                 + " SELECT u.*, now() FROM unnest(" + arrays + ") AS u("
                 + columns + ")"
@@ -106,6 +95,18 @@ enum SinkTable {
     }
 
     abstract void bind(Connection c, PreparedStatement s, List<Row> rows) throws SQLException;
+
+    /** Parameters 1 to 6: id, customer_id, status, total, lines, version. */
+    private static void bindOrderColumns(Connection c, PreparedStatement s, List<Row> rows) throws SQLException {
+        List<OrderFields> orders = rows.stream().map(OrderFields.class::cast).toList();
+        s.setArray(1, c.createArrayOf("uuid", orders.stream().map(o -> UUID.fromString(o.id())).toArray()));
+        s.setArray(2, c.createArrayOf("uuid", orders.stream().map(o -> UUID.fromString(o.customerId())).toArray()));
+        s.setArray(3, c.createArrayOf("text", orders.stream().map(OrderFields::status).toArray()));
+        s.setArray(4, c.createArrayOf("numeric", orders.stream().map(OrderFields::total).toArray(BigDecimal[]::new)));
+        s.setArray(5, c.createArrayOf("text", orders.stream()
+                .map(o -> new String(Json.write(o.lines()), StandardCharsets.UTF_8)).toArray()));
+        s.setArray(6, c.createArrayOf("bigint", orders.stream().map(Row::version).toArray()));
+    }
 
     /** Writes this table's share of a batch (at most one change per row). */
     void apply(Connection c, List<Change> changes) throws SQLException {

@@ -7,7 +7,8 @@ RUN mvn -B -ntp -Dmaven.test.skip=true -Pimage -pl pipeline-cli -am package
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 pipeline
+ && useradd --system --uid 10001 pipeline \
+ && mkdir -p /var/lib/projector && chown pipeline /var/lib/projector
 WORKDIR /app
 COPY --from=build /src/pipeline-cli/target/lib/ /app/lib/
 COPY --from=build /src/pipeline-cli/target/pipeline-cli.jar /app/pipeline-cli.jar

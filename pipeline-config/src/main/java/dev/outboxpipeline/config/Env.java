@@ -3,11 +3,16 @@ package dev.outboxpipeline.config;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Settings read from environment variables; tests pass their own map. */
 public final class Env {
 
     private final Map<String, String> variables;
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
+    private final Set<String> readPrefixes = ConcurrentHashMap.newKeySet();
 
     private Env(Map<String, String> variables) {
         this.variables = Map.copyOf(variables);
@@ -21,11 +26,25 @@ public final class Env {
         return new Env(variables);
     }
 
-    public Map<String, String> all() {
-        return variables;
+    /** The variables whose names start with {@code prefix}, for settings passed through (Kafka client properties). */
+    public Map<String, String> withPrefix(String prefix) {
+        readPrefixes.add(prefix);
+        Map<String, String> matching = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                matching.put(name, value);
+            }
+        });
+        return matching;
+    }
+
+    /** Whether a variable was read: the compose-file test checks that every variable it sets is used. */
+    public boolean wasRead(String name) {
+        return read.contains(name) || readPrefixes.stream().anyMatch(name::startsWith);
     }
 
     public Optional<String> optional(String name) {
+        read.add(name);
         String value = variables.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
@@ -42,6 +61,7 @@ public final class Env {
 
     /** A secret may be empty (trust authentication) but is never shown. */
     public String secret(String name) {
+        read.add(name);
         String value = variables.get(name);
         return value == null ? "" : value;
     }

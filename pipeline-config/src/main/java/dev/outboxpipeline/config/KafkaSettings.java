@@ -25,8 +25,8 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
                     + " is not a list of HOST:PORT: write e.g. localhost:9092 or a:9092,b:9092");
         }
         Map<String, String> properties = new TreeMap<>();
-        env.all().forEach((name, value) -> {
-            if (name.startsWith(PREFIX) && !name.equals(BOOTSTRAP_VARIABLE)) {
+        env.withPrefix(PREFIX).forEach((name, value) -> {
+            if (!name.equals(BOOTSTRAP_VARIABLE)) {
                 properties.put(name.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });

@@ -28,4 +28,15 @@ class EnvTest {
         assertThatThrownBy(() -> env.intValue("X", 1, 1, 2))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not a whole number");
     }
+
+    @Test
+    void remembersWhichVariablesWereReadIncludingPassedThroughPrefixes() {
+        Env env = Env.of(Map.of("SOURCE_DB_URL", "jdbc:postgresql://h/db", "KAFKA_ACKS", "all", "UNUSED", "x"));
+        env.optional("SOURCE_DB_URL");
+        env.withPrefix("KAFKA_");
+
+        assertThat(env.wasRead("SOURCE_DB_URL")).isTrue();
+        assertThat(env.wasRead("KAFKA_ACKS")).isTrue();
+        assertThat(env.wasRead("UNUSED")).isFalse();
+    }
 }

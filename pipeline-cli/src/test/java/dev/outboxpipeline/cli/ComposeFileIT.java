@@ -1,0 +1,103 @@
+package dev.outboxpipeline.cli;
+
+import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.projector.ProjectorSettings;
+import dev.outboxpipeline.relay.RelaySettings;
+import dev.outboxpipeline.writer.WriterSettings;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml and the Dockerfile can be checked without a Docker engine: every variable the compose
+ * file gives a service is one that service reads, every required one is there, all are documented, and
+ * the Dockerfile copies what the build produces. (CI also runs {@code docker-compose config -q}.)
+ */
+class ComposeFileIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void everyVariableTheComposeFileSetsIsReadByItsServiceAndNoRequiredOneIsMissing() throws IOException {
+        Map<String, Map<String, Object>> services = pipelineServices();
+        assertThat(services.keySet()).contains("migrate-source", "migrate-sink", "writer", "relay", "projector", "load");
+
+        for (var service : services.entrySet()) {
+            List<?> command = (List<?>) service.getValue().get("command");
+            Map<String, String> variables = environment(service.getValue());
+            Env env = Env.of(variables);
+
+            loadSettings(command, env); // throws ConfigException when a required variable is missing
+
+            assertThat(variables.keySet()).as("variables of %s that it never reads", service.getKey())
+                    .allSatisfy(name -> assertThat(env.wasRead(name)).as(name).isTrue());
+        }
+    }
+
+    @Test
+    void everyVariableTheComposeFileSetsIsInTheReadmeTable() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        for (var service : pipelineServices().values()) {
+            for (String name : environment(service).keySet()) {
+                assertThat(readme).as("README documents " + name).contains("| `" + name + "`");
+            }
+        }
+    }
+
+    @Test
+    void dockerfileCopiesWhatTheBuildProduces() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        String pom = Files.readString(ROOT.resolve("pipeline-cli/pom.xml"));
+
+        assertThat(dockerfile).contains("-Pimage -pl pipeline-cli -am package")
+                .contains("COPY --from=build /src/pipeline-cli/target/pipeline-cli.jar")
+                .contains("COPY --from=build /src/pipeline-cli/target/lib/");
+        assertThat(pom).contains("<finalName>pipeline-cli</finalName>")
+                .contains("<id>image</id>")
+                .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
+        // Failsafe runs after package: the jar the Dockerfile copies is here now
+        assertThat(Path.of("target", "pipeline-cli.jar")).exists();
+        assertThat(dockerfile).contains("dev.outboxpipeline.cli.PipelineCommand");
+        assertThat(Files.readString(ROOT.resolve("pipeline"))).contains("dev.outboxpipeline.cli.PipelineCommand");
+    }
+
+    private static void loadSettings(List<?> command, Env env) {
+        switch (command.get(0).toString()) {
+            case "migrate" -> JdbcSettings.fromEnv(env, command.get(2).equals("source") ? JdbcSettings.SOURCE : JdbcSettings.SINK);
+            case "writer" -> WriterSettings.fromEnv(env);
+            case "relay" -> RelaySettings.fromEnv(env);
+            case "projector" -> ProjectorSettings.fromEnv(env);
+            default -> throw new AssertionError("a compose service runs an unknown command: " + command);
+        }
+    }
+
+    /** The services built from this repository (the pipeline image), with anchors and merges resolved. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> pipelineServices() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = new LinkedHashMap<>();
+        ((Map<String, Map<String, Object>>) compose.get("services")).forEach((name, service) -> {
+            if (service.containsKey("build")) {
+                services.put(name, service);
+            }
+        });
+        return services;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        ((Map<String, Object>) service.getOrDefault("environment", Map.of()))
+                .forEach((k, v) -> variables.put(k, String.valueOf(v)));
+        return variables;
+    }
+}

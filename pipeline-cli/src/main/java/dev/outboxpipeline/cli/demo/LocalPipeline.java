@@ -61,9 +61,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts every part, printing one line per step to {@code out}. */
     public static LocalPipeline start(Consumer<String> out) {
+        return start(out, Map.of());
+    }
+
+    /** Starts every part; {@code brokerOverrides} tune the broker, e.g. an eager log cleaner for compaction tests. */
+    public static LocalPipeline start(Consumer<String> out, Map<String, String> brokerOverrides) {
         LocalPipeline p = new LocalPipeline();
         try {
-            p.boot(out);
+            p.boot(out, brokerOverrides);
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -71,11 +76,11 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private void boot(Consumer<String> out) {
+    private void boot(Consumer<String> out, Map<String, String> brokerOverrides) {
         source = keep(PostgresServers.start("source", out));
         sink = keep(PostgresServers.start("sink", out));
         out.accept("Kafka: starting a single-node KRaft broker in this process...");
-        kafka = keep(KafkaBroker.start());
+        kafka = keep(KafkaBroker.start(brokerOverrides));
         out.accept("Kafka: broker on " + kafka.bootstrapServers());
         try {
             stateDir = Files.createTempDirectory("pipeline-demo-streams-");

@@ -199,22 +199,7 @@ public final class SinkWriter implements AutoCloseable {
         Connection c = connection();
         List<Change> fresh;
         try {
-            Map<TopicPartition, Long> applied = offsets.lock(c, lastOffsets.keySet());
-            fresh = changes.stream().filter(ch -> ch.offset() > applied.getOrDefault(ch.partition(), -1L)).toList();
-            Map<TopicPartition, Long> advanced = new HashMap<>();
-            lastOffsets.forEach((tp, offset) -> {
-                if (offset > applied.getOrDefault(tp, -1L)) {
-                    advanced.put(tp, offset);
-                }
-            });
-            Collection<Change> latest = Batches.latestPerRow(fresh);
-            for (SinkTable table : SinkTable.values()) {
-                table.apply(c, latest.stream().filter(ch -> ch.table() == table).toList());
-            }
-            if (!advanced.isEmpty()) {
-                offsets.store(c, advanced);
-            }
-            c.commit();
+            fresh = BatchTransaction.apply(c, offsets, changes, lastOffsets);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;

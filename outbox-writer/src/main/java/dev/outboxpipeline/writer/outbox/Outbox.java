@@ -10,7 +10,6 @@ import org.hibernate.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,7 +62,7 @@ public final class Outbox {
                     + " begin one first (no transaction active for the " + event.type() + " event of "
                     + event.aggregateType() + " " + event.aggregateId() + ")");
         }
-        OutboxRow row = new OutboxRow(UUID.randomUUID(), event.aggregateType(), event.aggregateId(), event.type(),
+        OutboxRow row = new OutboxRow(EventIds.next(), event.aggregateType(), event.aggregateId(), event.type(),
                 event.version(), event.isDeletion() ? null : serialise(event));
         pending.computeIfAbsent(session, s -> {
             TransactionRows rows = new TransactionRows(s);

@@ -78,8 +78,8 @@ final class WriterBenchCommand implements Callable<Integer> {
                     Result r = UpdateBenchmark.run(source, v, clients, Duration.ofSeconds(warmUp), Duration.ofSeconds(seconds));
                     rates.computeIfAbsent(v, k -> new ArrayList<>()).add(r.perSecond());
                     cpu.computeIfAbsent(v, k -> new ArrayList<>()).add(r.cpuMicrosPerTransaction());
-                    line.append(String.format(Locale.ROOT, "  %s %.0f/s (%.0f µs CPU/tx)", v.label(), r.perSecond(),
-                            r.cpuMicrosPerTransaction()));
+                    line.append(String.format(Locale.ROOT, "  %s %.0f/s (%.0f µs CPU/tx, %.0f in the writer)", v.label(),
+                            r.perSecond(), r.cpuMicrosPerTransaction(), r.clientCpuMicrosPerTransaction()));
                 }
                 out.println(line);
                 out.flush();

@@ -49,6 +49,24 @@ class OutboxIT {
             assertThat(shop.db().count("customer")).isZero();
             assertThat(shop.db().count("outbox")).isZero();
             assertThat(heard).isEmpty();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
+        }
+    }
+
+    @Test
+    void aSessionClosedWithItsTransactionOpenWritesNothingAndLeavesNothingBehind() {
+        try (Shop shop = Shop.open("outbox_abandoned", OutboxOptions.keepRows())) {
+            Session session = shop.database().sessionFactory().openSession();
+            session.beginTransaction();
+            Customer customer = Customer.create("Ada", "ada@example.com");
+            shop.outbox().record(session, AggregateEvent.changed("CustomerCreated", customer, customer.state()));
+            session.persist(customer);
+
+            session.close();
+
+            assertThat(shop.db().count("customer")).isZero();
+            assertThat(shop.db().count("outbox")).isZero();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
         }
     }
 
@@ -71,6 +89,7 @@ class OutboxIT {
             assertThat(db.count("customer")).isZero();
             assertThat(db.count("outbox")).isZero();
             assertThat(heard).isEmpty();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
         }
     }
 

@@ -7,6 +7,8 @@ import jakarta.transaction.Synchronization;
 import org.hibernate.Session;
 import org.hibernate.SessionEventListener;
 import org.hibernate.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads, and the table never grows.
  */
 public final class Outbox {
+
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
     private final ObjectMapper json;
     private final OutboxOptions options;
@@ -149,7 +153,12 @@ public final class Outbox {
         public void afterCompletion(int status) {
             owner.completed();
             if (status == Status.STATUS_COMMITTED) {
-                listener.committed(List.copyOf(rows));
+                try {
+                    listener.committed(List.copyOf(rows));
+                } catch (RuntimeException e) {
+                    // the transaction has committed: a listener's failure must not make it look failed
+                    log.warn("an outbox listener failed on {} committed rows", rows.size(), e);
+                }
             }
         }
     }

@@ -94,6 +94,18 @@ class OutboxIT {
     }
 
     @Test
+    void aFailingListenerDoesNotMakeACommittedChangeLookFailed() {
+        try (Shop shop = Shop.open(SourceDatabase.migrated("outbox_listener_fails"), OutboxOptions.keepRows(), rows -> {
+            throw new IllegalStateException("listener down");
+        })) {
+            CustomerState ada = shop.service().createCustomer("Ada", "ada@example.com");
+
+            assertThat(shop.service().findCustomer(ada.id())).isPresent();
+            assertThat(shop.db().count("outbox")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anEventWhoseVersionIsNotTheFlushedOneFailsTheCommit() {
         try (Shop shop = Shop.open("outbox_wrong_version", OutboxOptions.keepRows())) {
             CustomerState ada = shop.service().createCustomer("Ada", "ada@example.com");

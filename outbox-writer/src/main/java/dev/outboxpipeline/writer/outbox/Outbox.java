@@ -2,6 +2,7 @@ package dev.outboxpipeline.writer.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import org.hibernate.Session;
@@ -30,13 +31,14 @@ public final class Outbox {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
-    private final ObjectMapper json;
+    private final ObjectWriter json;
     private final OutboxOptions options;
     private final OutboxListener listener;
     private final Map<Session, SessionRows> sessions = new ConcurrentHashMap<>();
 
     private Outbox(ObjectMapper json, OutboxOptions options, OutboxListener listener) {
-        this.json = json;
+        // built once and shared: an ObjectWriter is immutable and thread-safe
+        this.json = json.writer();
         this.options = options;
         this.listener = listener;
     }

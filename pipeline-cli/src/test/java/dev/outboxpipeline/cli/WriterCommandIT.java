@@ -80,6 +80,17 @@ class WriterCommandIT {
     }
 
     @Test
+    void anUnmigratedSourceDatabaseExitsTwoSayingToMigrate() {
+        Map<String, String> env = Map.of("SOURCE_DB_URL", server.createDatabase("cli_writer_unmigrated"),
+                "SOURCE_DB_USER", server.user(), "WRITER_HTTP_PORT", "0");
+
+        CommandRun run = CommandRun.of(env, "writer");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("does not have the shop's schema").contains("run ./pipeline migrate --target source");
+    }
+
+    @Test
     void writerCommandsPrintHelp() {
         assertThat(CommandRun.of(Map.of(), "writer", "--help").out()).contains("WRITER_HTTP_PORT").contains("load")
                 .contains("purge");

@@ -2,6 +2,7 @@ package dev.outboxpipeline.writer.domain;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Connections;
 import org.hibernate.SessionFactory;
@@ -9,6 +10,7 @@ import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.tool.schema.spi.SchemaManagementException;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -37,6 +39,10 @@ public final class ShopDatabase implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(poolConfig(settings, poolSize));
         try {
             return new ShopDatabase(dataSource, sessionFactory(dataSource));
+        } catch (SchemaManagementException e) {
+            dataSource.close();
+            throw new ConfigException("the source database at " + settings.safeUrl() + " does not have the shop's schema ("
+                    + e.getMessage() + "): run ./pipeline migrate --target source", e);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;

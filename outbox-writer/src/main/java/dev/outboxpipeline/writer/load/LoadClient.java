@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -57,23 +58,25 @@ final class LoadClient {
     private final Random random;
     private final Tally tally;
     private final Pacer pacer;
+    private final BooleanSupplier done;
     private final LongSupplier eventsSoFar;
     private final LongConsumer progress;
 
     LoadClient(ShopService shop, KeySpace keys, LoadSpec spec, long seed, Tally tally, Pacer pacer,
-               LongSupplier eventsSoFar, LongConsumer progress) {
+               BooleanSupplier done, LongSupplier eventsSoFar, LongConsumer progress) {
         this.shop = shop;
         this.keys = keys;
         this.spec = spec;
         this.random = new Random(seed);
         this.tally = tally;
         this.pacer = pacer;
+        this.done = done;
         this.eventsSoFar = eventsSoFar;
         this.progress = progress;
     }
 
     void run() {
-        while (eventsSoFar.getAsLong() < spec.events() && !Thread.currentThread().isInterrupted()) {
+        while (!done.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
             pacer.await();
             try {
                 step();

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Drives the shop's operations directly (no HTTP) from concurrent clients: customers created, renamed and
@@ -40,6 +41,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final ShopDatabase database;
     private final ShopService shop;
     private final AtomicLong events;
+    private volatile boolean stopping;
 
     private LoadGenerator(ShopDatabase database, ShopService shop, AtomicLong events) {
         this.database = database;
@@ -80,6 +82,7 @@ public final class LoadGenerator implements AutoCloseable {
      * @throws IllegalStateException when no transaction could commit for {@link LoadClient#GIVE_UP_AFTER}
      */
     public LoadReport run(LoadSpec spec, LongConsumer progress) {
+        stopping = false;
         long start = System.nanoTime();
         long eventsBefore = events.get();
         LoadClient.Tally tally = new LoadClient.Tally();
@@ -91,8 +94,9 @@ public final class LoadGenerator implements AutoCloseable {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < spec.clients(); i++) {
+                LongSupplier eventsSoFar = () -> events.get() - eventsBefore;
                 LoadClient client = new LoadClient(shop, keys, spec, spec.seed() + i, tally, pacer,
-                        () -> events.get() - eventsBefore, progress);
+                        () -> stopping || eventsSoFar.getAsLong() >= spec.events(), eventsSoFar, progress);
                 running.add(clients.submit(client::run));
             }
             for (Future<?> f : running) {
@@ -102,6 +106,14 @@ public final class LoadGenerator implements AutoCloseable {
             clients.shutdownNow();
         }
         return tally.report(events.get() - eventsBefore, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Ends the current run early (from another thread): each client finishes the transaction it is in, and
+     * {@link #run} returns its report. For tests that keep a load going while they crash something.
+     */
+    public void stop() {
+        stopping = true;
     }
 
     private static void await(Future<?> f) {

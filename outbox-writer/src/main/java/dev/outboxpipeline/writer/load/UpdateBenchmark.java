@@ -66,6 +66,11 @@ public final class UpdateBenchmark {
             return transactions / (measured.toNanos() / 1e9);
         }
 
+        /** Microseconds of the writer JVM's CPU per transaction; NaN if unknown. */
+        public double clientCpuMicrosPerTransaction() {
+            return clientCpu.isNegative() || transactions == 0 ? Double.NaN : clientCpu.toNanos() / 1e3 / transactions;
+        }
+
         /** Microseconds of CPU per transaction, writer and database together; NaN if unknown. */
         public double cpuMicrosPerTransaction() {
             return clientCpu.isNegative() || serverCpu.isNegative() || transactions == 0 ? Double.NaN

@@ -2,15 +2,18 @@ package dev.outboxpipeline.writer.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import org.hibernate.Session;
+import org.hibernate.SessionEventListener;
 import org.hibernate.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,13 +29,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Outbox {
 
-    private final ObjectMapper json;
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+    private final ObjectWriter json;
     private final OutboxOptions options;
     private final OutboxListener listener;
-    private final Map<Session, TransactionRows> pending = new ConcurrentHashMap<>();
+    private final Map<Session, SessionRows> sessions = new ConcurrentHashMap<>();
 
     private Outbox(ObjectMapper json, OutboxOptions options, OutboxListener listener) {
-        this.json = json;
+        // built once and shared: an ObjectWriter is immutable and thread-safe
+        this.json = json.writer();
         this.options = options;
         this.listener = listener;
     }
@@ -63,14 +69,48 @@ public final class Outbox {
                     + " begin one first (no transaction active for the " + event.type() + " event of "
                     + event.aggregateType() + " " + event.aggregateId() + ")");
         }
-        OutboxRow row = new OutboxRow(UUID.randomUUID(), event.aggregateType(), event.aggregateId(), event.type(),
+        OutboxRow row = new OutboxRow(EventIds.next(), event.aggregateType(), event.aggregateId(), event.type(),
                 event.version(), event.isDeletion() ? null : serialise(event));
-        pending.computeIfAbsent(session, s -> {
-            TransactionRows rows = new TransactionRows(s);
-            tx.registerSynchronization(rows);
-            return rows;
-        }).add(event, row);
+        sessions.computeIfAbsent(session, SessionRows::new).current(tx).add(event, row);
         return row;
+    }
+
+    /** Transactions with recorded events that have neither completed nor been abandoned with their session. */
+    int pendingTransactions() {
+        return (int) sessions.values().stream().filter(s -> s.current != null).count();
+    }
+
+    /**
+     * A session that recorded events, with the rows of its current transaction; forgotten when the session
+     * closes, also when it closes with its transaction neither committed nor rolled back (the database then
+     * rolls it back and no completion callback comes).
+     */
+    private final class SessionRows implements SessionEventListener {
+
+        private final transient Session session;
+        private TransactionRows current;
+
+        SessionRows(Session session) {
+            this.session = session;
+            session.addEventListeners(this);
+        }
+
+        TransactionRows current(Transaction tx) {
+            if (current == null) {
+                current = new TransactionRows(this);
+                tx.registerSynchronization(current);
+            }
+            return current;
+        }
+
+        void completed() {
+            current = null;
+        }
+
+        @Override
+        public void end() {
+            sessions.remove(session);
+        }
     }
 
     private String serialise(AggregateEvent event) {
@@ -85,12 +125,12 @@ public final class Outbox {
     /** The rows one transaction recorded; written just before it commits, reported once it has. */
     private final class TransactionRows implements Synchronization {
 
-        private final Session session;
+        private final SessionRows owner;
         private final List<AggregateEvent> events = new ArrayList<>();
         private final List<OutboxRow> rows = new ArrayList<>();
 
-        TransactionRows(Session session) {
-            this.session = session;
+        TransactionRows(SessionRows owner) {
+            this.owner = owner;
         }
 
         void add(AggregateEvent event, OutboxRow row) {
@@ -108,14 +148,19 @@ public final class Outbox {
                             + event.root().version() + ": build the event from the state after the change");
                 }
             }
-            session.doWork(connection -> OutboxTable.insert(connection, rows, options.removeAfterInsert()));
+            owner.session.doWork(connection -> OutboxTable.insert(connection, rows, options.removeAfterInsert()));
         }
 
         @Override
         public void afterCompletion(int status) {
-            pending.remove(session);
+            owner.completed();
             if (status == Status.STATUS_COMMITTED) {
-                listener.committed(List.copyOf(rows));
+                try {
+                    listener.committed(List.copyOf(rows));
+                } catch (RuntimeException e) {
+                    // the transaction has committed: a listener's failure must not make it look failed
+                    log.warn("an outbox listener failed on {} committed rows", rows.size(), e);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.outboxpipeline.writer.domain;
 
+import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.writer.SourceDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,9 @@ class ShopDatabaseIT {
     void aDatabaseWithoutTheSchemaIsRejectedAtStart() {
         SourceDatabase db = SourceDatabase.empty("shopdb_unmigrated");
 
-        assertThatThrownBy(() -> ShopDatabase.open(db.settings(), 2)).hasMessageContaining("customer");
+        assertThatThrownBy(() -> ShopDatabase.open(db.settings(), 2))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("customer")
+                .hasMessageEndingWith("run ./pipeline migrate --target source");
     }
 }

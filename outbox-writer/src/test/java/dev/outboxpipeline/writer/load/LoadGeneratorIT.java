@@ -5,16 +5,20 @@ import dev.outboxpipeline.writer.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.outbox.OutboxRow;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class LoadGeneratorIT {
 
@@ -50,6 +54,22 @@ class LoadGeneratorIT {
         assertThat(committed).hasSize((int) report.events());
         assertThat(db.count("outbox")).isZero();
         assertThat(db.count("customer")).isPositive();
+    }
+
+    @Test
+    void stopEndsARunningLoadWithAReportOfWhatCommitted() throws Exception {
+        SourceDatabase db = SourceDatabase.migrated("load_stop");
+        List<OutboxRow> committed = Collections.synchronizedList(new ArrayList<>());
+        try (LoadGenerator load = LoadGenerator.open(db.settings(), OutboxOptions.keepRows(), 2, committed::addAll)) {
+            CompletableFuture<LoadReport> running = CompletableFuture.supplyAsync(
+                    () -> load.run(LoadSpec.of(Long.MAX_VALUE, 2).withKeys(10)));
+            await().atMost(Duration.ofSeconds(120)).until(() -> committed.size() >= 50);
+
+            load.stop();
+            LoadReport report = running.get(120, TimeUnit.SECONDS);
+
+            assertThat(report.events()).isGreaterThanOrEqualTo(50).isEqualTo(committed.size()).isEqualTo(db.count("outbox"));
+        }
     }
 
     @Test

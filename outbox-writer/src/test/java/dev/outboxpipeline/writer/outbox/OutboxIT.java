@@ -49,6 +49,24 @@ class OutboxIT {
             assertThat(shop.db().count("customer")).isZero();
             assertThat(shop.db().count("outbox")).isZero();
             assertThat(heard).isEmpty();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
+        }
+    }
+
+    @Test
+    void aSessionClosedWithItsTransactionOpenWritesNothingAndLeavesNothingBehind() {
+        try (Shop shop = Shop.open("outbox_abandoned", OutboxOptions.keepRows())) {
+            Session session = shop.database().sessionFactory().openSession();
+            session.beginTransaction();
+            Customer customer = Customer.create("Ada", "ada@example.com");
+            shop.outbox().record(session, AggregateEvent.changed("CustomerCreated", customer, customer.state()));
+            session.persist(customer);
+
+            session.close();
+
+            assertThat(shop.db().count("customer")).isZero();
+            assertThat(shop.db().count("outbox")).isZero();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
         }
     }
 
@@ -71,6 +89,19 @@ class OutboxIT {
             assertThat(db.count("customer")).isZero();
             assertThat(db.count("outbox")).isZero();
             assertThat(heard).isEmpty();
+            assertThat(shop.outbox().pendingTransactions()).isZero();
+        }
+    }
+
+    @Test
+    void aFailingListenerDoesNotMakeACommittedChangeLookFailed() {
+        try (Shop shop = Shop.open(SourceDatabase.migrated("outbox_listener_fails"), OutboxOptions.keepRows(), rows -> {
+            throw new IllegalStateException("listener down");
+        })) {
+            CustomerState ada = shop.service().createCustomer("Ada", "ada@example.com");
+
+            assertThat(shop.service().findCustomer(ada.id())).isPresent();
+            assertThat(shop.db().count("outbox")).isEqualTo(1);
         }
     }
 

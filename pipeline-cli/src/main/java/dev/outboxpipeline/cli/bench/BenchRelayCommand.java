@@ -133,12 +133,15 @@ public final class BenchRelayCommand implements Callable<Integer> {
                 }
                 if (writerSeconds > 0) {
                     // attached first: the relay has caught up, and decodes what the writer commits as it goes
+                    Duration cpuBefore = cpu(relay);
                     double attached = writerRate(url, postgres);
+                    double relayCores = cpu(relay).minus(cpuBefore).toNanos() / 1e9 / writerSeconds;
                     relay.destroy();
                     relay.waitFor(60, TimeUnit.SECONDS);
                     double alone = writerRate(url, postgres);
                     out.printf("writer (%d JDBC connections, one event per transaction): %,.0f tx/s without CDC, %,.0f tx/s "
-                            + "with the relay attached: %.2f of its rate%n", writerThreads, alone, attached, attached / alone);
+                            + "with the relay attached: %.2f of its rate (the relay process used %.2f cores meanwhile)%n",
+                            writerThreads, alone, attached, attached / alone, relayCores);
                     out.printf("load: %s%n", uptime());
                 }
             } finally {

@@ -58,6 +58,25 @@ class RelayCrashIT {
         }
     }
 
+    @Test
+    void shouldStopGracefullyOnSigtermReleasingTheSlot() throws Exception {
+        RelayFixture f = new RelayFixture(SharedServers.postgres(), SharedServers.kafka(), "sigterm");
+        Path log = Files.createTempFile("relay-sigterm-", ".log");
+        RelayProcess relay = RelayProcess.start(f.env(), log);
+        await().atMost(WAIT).until(() -> occurrences(log, "relay streaming from slot") >= 1);
+        OutboxEvent e = f.event("t1", 1);
+        try (var c = f.connect()) {
+            OutboxWrites.insert(c, List.of(e));
+        }
+        assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(e.id().toString());
+
+        assertThat(relay.terminate()).as("exits on SIGTERM").isTrue();
+        SourceDatabase db = new SourceDatabase(f.jdbc(), f.env().get("RELAY_SLOT_NAME"));
+        await().atMost(WAIT).until(() -> db.slotHolder().isEmpty());
+        db.close();
+        assertThat(Files.readString(log)).contains("Engine is stopped").doesNotContain("Exception in thread");
+    }
+
     private static int occurrences(Path log, String text) throws java.io.IOException {
         String content = Files.readString(log);
         int n = 0;

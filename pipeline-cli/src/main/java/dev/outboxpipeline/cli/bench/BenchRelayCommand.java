@@ -96,8 +96,14 @@ public final class BenchRelayCommand implements Callable<Integer> {
             out.flush();
 
             Path log = Files.createTempFile("bench-relay-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-cp", System.getProperty("java.class.path"), RelayService.class.getName());
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+            if (System.getenv("BENCH_RELAY_JFR") != null) {
+                // a flight recording of the relay process, to see where its CPU goes
+                command.add("-XX:StartFlightRecording=filename=" + System.getenv("BENCH_RELAY_JFR") + ",settings=profile");
+            }
+            command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), RelayService.class.getName()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(env);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process relay = pb.start();

@@ -208,6 +208,8 @@ public final class Relay implements AutoCloseable {
         p.put("publication.autocreate.mode", "disabled");
         p.put("snapshot.mode", "no_data");
         p.put("table.include.list", "public.outbox,public.relay_heartbeat");
+        // the event format does not carry created_at (source-ts-ms is the commit time): skip formatting it
+        p.put("column.exclude.list", "public.outbox.created_at");
         // END events mark PostgreSQL transaction boundaries, the only places the relay commits
         p.put("provide.transaction.metadata", "true");
         p.put("tombstones.on.delete", "false");

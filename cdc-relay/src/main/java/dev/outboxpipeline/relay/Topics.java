@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ final class Topics implements AutoCloseable {
             return;
         }
         try {
+            boolean existed = false;
             try {
                 NewTopic t = new NewTopic(topic, partitions, settings.replicationFactor()).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
@@ -75,8 +77,9 @@ final class Topics implements AutoCloseable {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+                existed = true;
             }
-            if (compacted) {
+            if (compacted && existed) {
                 checkCompacted(topic);
             }
         } catch (ConfigException e) {
@@ -89,7 +92,18 @@ final class Topics implements AutoCloseable {
 
     private void checkCompacted(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+        Config config = null;
+        for (int attempt = 1; config == null; attempt++) {
+            try {
+                config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+            } catch (ExecutionException e) {
+                // a topic another client has just created may not have reached this broker's metadata yet
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
         ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
         if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             throw new NotCompactedException("topic " + topic + " exists with cleanup.policy=" + (policy == null ? "?" : policy.value())

@@ -30,6 +30,12 @@ final class RelayProcess {
         process.waitFor(60, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: the relay's shutdown hook stops it gracefully. Returns whether it exited in time. */
+    boolean terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor(90, TimeUnit.SECONDS);
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -96,8 +96,14 @@ public final class BenchRelayCommand implements Callable<Integer> {
             out.flush();
 
             Path log = Files.createTempFile("bench-relay-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-cp", System.getProperty("java.class.path"), RelayService.class.getName());
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+            if (System.getenv("BENCH_RELAY_JFR") != null) {
+                // a flight recording of the relay process, to see where its CPU goes
+                command.add("-XX:StartFlightRecording=filename=" + System.getenv("BENCH_RELAY_JFR") + ",settings=profile");
+            }
+            command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), RelayService.class.getName()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(env);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process relay = pb.start();
@@ -133,12 +139,15 @@ public final class BenchRelayCommand implements Callable<Integer> {
                 }
                 if (writerSeconds > 0) {
                     // attached first: the relay has caught up, and decodes what the writer commits as it goes
+                    Duration cpuBefore = cpu(relay);
                     double attached = writerRate(url, postgres);
+                    double relayCores = cpu(relay).minus(cpuBefore).toNanos() / 1e9 / writerSeconds;
                     relay.destroy();
                     relay.waitFor(60, TimeUnit.SECONDS);
                     double alone = writerRate(url, postgres);
                     out.printf("writer (%d JDBC connections, one event per transaction): %,.0f tx/s without CDC, %,.0f tx/s "
-                            + "with the relay attached: %.2f of its rate%n", writerThreads, alone, attached, attached / alone);
+                            + "with the relay attached: %.2f of its rate (the relay process used %.2f cores meanwhile)%n",
+                            writerThreads, alone, attached, attached / alone, relayCores);
                     out.printf("load: %s%n", uptime());
                 }
             } finally {

@@ -97,7 +97,8 @@ public final class BootstrapBench implements Callable<Integer> {
             byte[] ts = Long.toString(now).getBytes(StandardCharsets.UTF_8);
             producer.beginTransaction();
             for (int i = 0; i < keys; i++) {
-                String id = new UUID(0x5eed_0000_0000_0000L + i, i).toString();
+                // name-based, so ids spread like real ones (UUID's hashCode folds a counter pattern to a constant)
+                String id = UUID.nameUUIDFromBytes(("customer-" + i).getBytes(StandardCharsets.UTF_8)).toString();
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, id,
                         Json.write(Customer.of(id, "Customer " + i, "customer" + i + "@example.com", 1, now)));
                 r.headers().add(EventHeaders.VERSION, version).add(EventHeaders.SOURCE_TS_MS, ts);

@@ -71,17 +71,6 @@ public final class KafkaBroker implements AutoCloseable {
         boot();
     }
 
-    /** Stops the broker, keeping its log, until {@link #resume()}. */
-    public synchronized void stop() {
-        stopServer();
-    }
-
-    public synchronized void resume() {
-        if (server == null) {
-            boot();
-        }
-    }
-
     @Override
     public synchronized void close() {
         try {

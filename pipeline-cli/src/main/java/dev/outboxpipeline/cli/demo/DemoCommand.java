@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
                 "Docker when an engine answers), a Kafka broker in this process, the writer under a load, the relay",
                 "and the projector; shows a live status, waits for the sink to catch up, runs verify and prints a",
                 "summary. Nothing to install but a JDK and Maven. Exit 0 when verify finds the sink equal."})
-public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration REFRESH = Duration.ofSeconds(1);
     private static final Duration PLAIN_REFRESH = Duration.ofSeconds(5);
@@ -98,11 +99,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         out.flush();
 
         Instant loadStart = Instant.now();
-        CompletableFuture<LoadReport> running;
         LoadGenerator generator = LoadGenerator.open(pipeline.sourceSettings(), OutboxOptions.removingRows(), clients,
                 rows -> written.addAndGet(rows.size()));
         try {
-            running = CompletableFuture.supplyAsync(() -> generator.run(load));
+            CompletableFuture<LoadReport> running = CompletableFuture.supplyAsync(() -> generator.run(load));
             PipelineStatus first = PipelineStatus.read(written::get, pipeline);
             PipelineStatus earlier = first;
             while (!running.isDone()) {

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -109,7 +110,7 @@ public final class LocalPipeline implements AutoCloseable {
         relay = keep(Relay.start(relaySettings, relayRegistry));
         relayHttp = keep(ServiceHttp.start("relay", relaySettings.httpHost(), relaySettings.httpPort(), relayRegistry,
                 relay::health, app -> { }));
-        awaitStreaming(out);
+        awaitStreaming(out, relaySettings.slotName());
 
         // The projector waits for the event topics, which the relay creates with the first events: it
         // starts beside the load instead of before it.
@@ -127,7 +128,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** The slot exists once the relay streams: only events committed after that are in it, so the load waits. */
-    private void awaitStreaming(Consumer<String> out) {
+    private void awaitStreaming(Consumer<String> out, String slot) {
         Instant deadline = Instant.now().plus(RELAY_START_TIMEOUT);
         while (relay.state() != Relay.State.STREAMING) {
             if (Instant.now().isAfter(deadline)) {
@@ -141,7 +142,7 @@ public final class LocalPipeline implements AutoCloseable {
                 throw new IllegalStateException("interrupted while the relay started", e);
             }
         }
-        out.accept("relay: streaming from slot " + RelaySettings.DEFAULT_SLOT);
+        out.accept("relay: streaming from slot " + slot);
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
@@ -192,9 +193,9 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** Whether the projector failed to start (it starts in the background). */
-    public java.util.Optional<Throwable> projectorFailure() {
+    public Optional<Throwable> projectorFailure() {
         return projector.isCompletedExceptionally()
-                ? java.util.Optional.of(projector.handle((p, e) -> e).join()) : java.util.Optional.empty();
+                ? Optional.of(projector.handle((p, e) -> e).join()) : Optional.empty();
     }
 
     public Relay relay() {

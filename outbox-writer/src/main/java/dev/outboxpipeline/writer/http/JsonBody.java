@@ -1,19 +1,46 @@
 package dev.outboxpipeline.writer.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outboxpipeline.writer.service.InvalidInputException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** A request's JSON object, read field by field; every problem names the field. */
 final class JsonBody {
 
-    // amounts stay exact: 10.50 must not pass through a double
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** The largest request body read, in bytes; an order of 100 lines needs about 25 kB. */
+    static final int MAX_BODY_BYTES = 1_000_000;
+    /** Bounds on what the parser builds, so that a small body cannot cost much memory or time. */
+    static final int MAX_DEPTH = 16;
+    static final int MAX_STRING_CHARS = 10_000;
+    static final int MAX_NUMBER_DIGITS = 100;
+
+    // amounts stay exact: 10.50 must not pass through a double; a body is one JSON object, nothing after it
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .maxNameLength(MAX_STRING_CHARS)
+                    .maxNumberLength(MAX_NUMBER_DIGITS)
+                    .build())
+            .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final JsonNode node;
     private final String path;
@@ -23,10 +50,42 @@ final class JsonBody {
         this.path = path;
     }
 
+    /**
+     * Reads a request body of at most {@link #MAX_BODY_BYTES}, whether it comes with a Content-Length or
+     * chunked, and decodes it as strict UTF-8.
+     */
+    static JsonBody read(InputStream in, long declaredLength) throws IOException {
+        if (declaredLength > MAX_BODY_BYTES) {
+            throw new BodyTooLargeException(MAX_BODY_BYTES);
+        }
+        // one byte more than allowed tells a body at the limit from one beyond it, without reading the rest
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new BodyTooLargeException(MAX_BODY_BYTES);
+        }
+        return parse(utf8(bytes));
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("body", "is not valid UTF-8");
+        }
+    }
+
     static JsonBody parse(String body) {
         JsonNode node;
         try {
             node = JSON.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidInputException("body", e.getMessage().contains("nesting")
+                    ? "is nested deeper than " + MAX_DEPTH + " levels"
+                    : "holds a value that is too long (at most " + MAX_STRING_CHARS + " characters in a string or name, "
+                    + MAX_NUMBER_DIGITS + " digits in a number)");
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("body", "is not valid JSON: " + e.getOriginalMessage());
         }

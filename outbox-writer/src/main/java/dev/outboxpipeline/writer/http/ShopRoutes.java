@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +34,14 @@ public final class ShopRoutes {
     public static Consumer<Javalin> of(ShopService shop, MeterRegistry registry) {
         return app -> {
             app.post("/customers", ctx -> {
-                JsonBody body = JsonBody.parse(ctx.body());
+                JsonBody body = body(ctx);
                 ctx.status(201).json(shop.createCustomer(body.requiredText("name"), body.requiredText("email")));
             });
             app.get("/customers/{id}", ctx -> ctx.json(shop.findCustomer(id(ctx))
                     .orElseThrow(() -> new NotFoundException("customer " + ctx.pathParam("id") + " does not exist"))));
             app.put("/customers/{id}", ctx -> {
                 UUID id = id(ctx);
-                JsonBody body = JsonBody.parse(ctx.body());
+                JsonBody body = body(ctx);
                 ctx.json(shop.updateCustomer(id, body.requiredText("name"), body.requiredText("email"),
                         body.requiredLong("version")));
             });
@@ -49,7 +50,7 @@ public final class ShopRoutes {
                 ctx.status(204);
             });
             app.post("/orders", ctx -> {
-                JsonBody body = JsonBody.parse(ctx.body());
+                JsonBody body = body(ctx);
                 UUID customerId = body.requiredUuid("customerId");
                 List<NewLine> lines = body.requiredObjects("lines").stream()
                         .map(l -> new NewLine(l.requiredText("sku"), l.requiredInt("quantity"), l.requiredDecimal("unitPrice")))
@@ -60,7 +61,7 @@ public final class ShopRoutes {
                     .orElseThrow(() -> new NotFoundException("order " + ctx.pathParam("id") + " does not exist"))));
             app.put("/orders/{id}", ctx -> {
                 UUID id = id(ctx);
-                JsonBody body = JsonBody.parse(ctx.body());
+                JsonBody body = body(ctx);
                 ctx.json(shop.updateOrder(id, status(body.requiredText("status")), body.uuid("customerId"),
                         body.requiredLong("version")));
             });
@@ -69,6 +70,7 @@ public final class ShopRoutes {
                 ctx.status(204);
             });
 
+            app.exception(BodyTooLargeException.class, (e, ctx) -> error(ctx, 413, e.getMessage()));
             app.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             app.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             app.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
@@ -83,6 +85,11 @@ public final class ShopRoutes {
                 }
             });
         };
+    }
+
+    // not ctx.body(): Javalin's limit reads only the Content-Length header and would read a chunked body whole
+    private static JsonBody body(Context ctx) throws IOException {
+        return JsonBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
     }
 
     private static UUID id(Context ctx) {

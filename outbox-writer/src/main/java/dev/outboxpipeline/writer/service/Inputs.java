@@ -25,6 +25,17 @@ final class Inputs {
         if (trimmed.length() > MAX_TEXT) {
             throw new InvalidInputException(field, "is longer than " + MAX_TEXT + " characters");
         }
+        // PostgreSQL's text cannot hold U+0000, and a lone surrogate is no character at all
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new InvalidInputException(field, "must not hold control characters (found U+%04X)".formatted((int) c));
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < trimmed.length()
+                    && Character.isLowSurrogate(trimmed.charAt(++i)))) {
+                throw new InvalidInputException(field, "is not valid Unicode text (a lone surrogate)");
+            }
+        }
         return trimmed;
     }
 

@@ -7,53 +7,151 @@ import dev.outboxpipeline.writer.http.ShopRoutes;
 import dev.outboxpipeline.writer.outbox.Outbox;
 import dev.outboxpipeline.writer.outbox.OutboxRow;
 import dev.outboxpipeline.writer.service.ShopService;
+import dev.outboxpipeline.writer.service.UnavailableException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** The running writer service: the shop on the source database, served over HTTP with /health and /metrics. */
+/**
+ * The running writer service: the shop on the source database, served over HTTP with /health and /metrics.
+ * The HTTP server answers from the start; while the source database is unreachable, {@code /health} and
+ * every shop request answer 503 with the reason, and the writer retries with back-off. Bad configuration
+ * fails {@link #start} at once, or {@link #failure()} once the database that comes up turns out wrong.
+ */
 public final class Writer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Writer.class);
     private static final int HEALTH_CHECK_SECONDS = 2;
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
 
-    private final ShopDatabase database;
-    private final ServiceHttp http;
+    private final WriterSettings settings;
+    private final Outbox outbox;
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "writer-source-wait");
+        t.setDaemon(true);
+        return t;
+    });
+    private ServiceHttp http;
+    private volatile ShopDatabase database;
+    private volatile ShopService shop;
+    private volatile String notReady = "starting";
+    private boolean closed;
 
-    private Writer(ShopDatabase database, ServiceHttp http) {
-        this.database = database;
-        this.http = http;
+    private Writer(WriterSettings settings, Outbox outbox) {
+        this.settings = settings;
+        this.outbox = outbox;
     }
 
+    /** Starts the HTTP server and opens the source database, or waits for it when it is not reachable yet. */
     public static Writer start(WriterSettings settings) {
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
-        ShopDatabase database = ShopDatabase.open(settings.source(), settings.poolSize());
+        Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), settings.outboxOptions(), rows -> {
+            for (OutboxRow row : rows) {
+                registry.counter("writer.events.committed", "aggregate", row.aggregateType(), "type", row.type())
+                        .increment();
+            }
+        });
+        Writer writer = new Writer(settings, outbox);
+        writer.http = ServiceHttp.start("writer", settings.httpHost(), settings.httpPort(), registry,
+                writer::health, ShopRoutes.of(writer::shop, registry));
         try {
-            Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), settings.outboxOptions(), rows -> {
-                for (OutboxRow row : rows) {
-                    registry.counter("writer.events.committed", "aggregate", row.aggregateType(), "type", row.type())
-                            .increment();
-                }
-            });
-            ShopService shop = ShopService.of(database.sessionFactory(), outbox);
-            ServiceHttp http = ServiceHttp.start("writer", settings.httpHost(), settings.httpPort(), registry,
-                    () -> health(database, settings), ShopRoutes.of(shop, registry));
-            return new Writer(database, http);
+            if (!writer.tryOpen()) {
+                log.warn("{}; waiting for it, retrying for as long as it takes", writer.notReady);
+                writer.retryIn(FIRST_RETRY);
+            }
+            return writer;
         } catch (RuntimeException e) {
-            database.close();
+            writer.close();
             throw e;
         }
     }
 
-    private static Health health(ShopDatabase database, WriterSettings settings) {
-        Map<String, Object> details = Map.of("database", settings.source().safeUrl(),
-                "outboxRemoveAfterInsert", settings.removeAfterInsert());
-        try (Connection c = database.dataSource().getConnection()) {
+    /** Opens the shop when the database answers; false when it does not yet. Throws on bad configuration. */
+    private synchronized boolean tryOpen() {
+        if (closed) {
+            return true;
+        }
+        Optional<String> unreachable = SourceReachability.check(settings.source());
+        if (unreachable.isPresent()) {
+            notReady = unreachable.get();
+            return false;
+        }
+        try {
+            database = ShopDatabase.open(settings.source(), settings.poolSize());
+        } catch (RuntimeException e) {
+            // gone again between the probe and the open: still a wait, not a configuration error
+            Optional<String> gone = SourceReachability.check(settings.source());
+            if (gone.isPresent()) {
+                notReady = gone.get();
+                return false;
+            }
+            throw e;
+        }
+        shop = ShopService.of(database.sessionFactory(), outbox);
+        notReady = null;
+        return true;
+    }
+
+    private void retryIn(Duration delay) {
+        retries.schedule(() -> {
+            try {
+                if (tryOpen()) {
+                    log.info("the source database at {} answers: serving", settings.source().safeUrl());
+                } else {
+                    Duration twice = delay.multipliedBy(2);
+                    Duration next = twice.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : twice;
+                    log.debug("{}; retrying in {}", notReady, next);
+                    retryIn(next);
+                }
+            } catch (RuntimeException e) {
+                notReady = e.getMessage();
+                log.error("the writer cannot serve: {}", e.getMessage());
+                failure.completeExceptionally(e);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ShopService shop() {
+        ShopService s = shop;
+        if (s == null) {
+            throw new UnavailableException("not ready: " + notReady);
+        }
+        return s;
+    }
+
+    private Health health() {
+        String url = settings.source().safeUrl();
+        ShopDatabase db = database;
+        if (db == null) {
+            String reason = failure.isCompletedExceptionally() ? notReady : notReady + "; retrying with back-off";
+            return Health.down(Map.of("database", url, "reason", reason));
+        }
+        Map<String, Object> details = Map.of("database", url, "outboxRemoveAfterInsert", settings.removeAfterInsert());
+        try (Connection c = db.dataSource().getConnection()) {
             return c.isValid(HEALTH_CHECK_SECONDS) ? Health.up(details) : Health.down(details);
         } catch (SQLException e) {
-            return Health.down(Map.of("database", settings.source().safeUrl(), "error", "database unreachable"));
+            return Health.down(Map.of("database", url, "reason", "the source database is unreachable"));
         }
+    }
+
+    /**
+     * Completes exceptionally, with a {@link dev.outboxpipeline.config.ConfigException}, when the source database
+     * that came up after start cannot be served (e.g. not migrated); the writer then stays 503 and should exit.
+     */
+    public CompletableFuture<Void> failure() {
+        return failure;
     }
 
     public int port() {
@@ -62,10 +160,22 @@ public final class Writer implements AutoCloseable {
 
     @Override
     public void close() {
+        retries.shutdownNow();
+        ShopDatabase db;
+        synchronized (this) {
+            closed = true;
+            db = database;
+            database = null;
+            shop = null;
+        }
         try {
-            http.close();
+            if (http != null) {
+                http.close();
+            }
         } finally {
-            database.close();
+            if (db != null) {
+                db.close();
+            }
         }
     }
 }

@@ -8,11 +8,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
         description = {"Runs the shop service: the HTTP JSON API that writes business rows and outbox events in one"
                 + " transaction, with /health and /metrics. Stops on Ctrl-C or SIGTERM.",
+                "Answers at once; while the source database is unreachable, /health and the API answer 503 and the"
+                        + " writer retries. Exits 2 on bad configuration, also once a late database turns out not migrated.",
                 "Reads SOURCE_DB_URL/_USER/_PASSWORD, WRITER_HTTP_HOST, WRITER_HTTP_PORT,"
                         + " WRITER_OUTBOX_REMOVE_AFTER_INSERT and WRITER_DB_POOL_SIZE."},
         subcommands = {WriterLoadCommand.class, WriterPurgeCommand.class})
@@ -28,15 +31,24 @@ final class WriterCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         WriterSettings settings = WriterSettings.fromEnv(parent.env());
         Writer writer = Writer.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             writer.close();
-            stopped.countDown();
+            stopped.complete(null);
         }, "stop-writer"));
         spec.commandLine().getOut().printf("writer listening on http://%s:%d (source %s, outbox remove-after-insert %s)%n",
                 settings.httpHost(), writer.port(), settings.source().safeUrl(), settings.removeAfterInsert() ? "on" : "off");
         spec.commandLine().getOut().flush();
-        stopped.await();
+        try {
+            // a database that came up after start may still turn out wrong (e.g. not migrated): exit 2 then
+            CompletableFuture.anyOf(stopped, writer.failure()).get();
+        } catch (ExecutionException e) {
+            writer.close();
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import dev.outboxpipeline.writer.service.ConflictException;
 import dev.outboxpipeline.writer.service.InvalidInputException;
 import dev.outboxpipeline.writer.service.NotFoundException;
 import dev.outboxpipeline.writer.service.ShopService;
+import dev.outboxpipeline.writer.service.UnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The writer's JSON API (DESIGN.md, "The writer's HTTP API"). A rejected request gets
@@ -31,22 +33,23 @@ public final class ShopRoutes {
     private ShopRoutes() {
     }
 
-    public static Consumer<Javalin> of(ShopService shop, MeterRegistry registry) {
+    /** {@code shops} gives the running shop, or throws {@link UnavailableException} while there is none yet. */
+    public static Consumer<Javalin> of(Supplier<ShopService> shops, MeterRegistry registry) {
         return app -> {
             app.post("/customers", ctx -> {
                 JsonBody body = body(ctx);
-                ctx.status(201).json(shop.createCustomer(body.requiredText("name"), body.requiredText("email")));
+                ctx.status(201).json(shops.get().createCustomer(body.requiredText("name"), body.requiredText("email")));
             });
-            app.get("/customers/{id}", ctx -> ctx.json(shop.findCustomer(id(ctx))
+            app.get("/customers/{id}", ctx -> ctx.json(shops.get().findCustomer(id(ctx))
                     .orElseThrow(() -> new NotFoundException("customer " + ctx.pathParam("id") + " does not exist"))));
             app.put("/customers/{id}", ctx -> {
                 UUID id = id(ctx);
                 JsonBody body = body(ctx);
-                ctx.json(shop.updateCustomer(id, body.requiredText("name"), body.requiredText("email"),
+                ctx.json(shops.get().updateCustomer(id, body.requiredText("name"), body.requiredText("email"),
                         body.requiredLong("version")));
             });
             app.delete("/customers/{id}", ctx -> {
-                shop.deleteCustomer(id(ctx), versionParameter(ctx));
+                shops.get().deleteCustomer(id(ctx), versionParameter(ctx));
                 ctx.status(204);
             });
             app.post("/orders", ctx -> {
@@ -55,22 +58,23 @@ public final class ShopRoutes {
                 List<NewLine> lines = body.requiredObjects("lines").stream()
                         .map(l -> new NewLine(l.requiredText("sku"), l.requiredInt("quantity"), l.requiredDecimal("unitPrice")))
                         .toList();
-                ctx.status(201).json(shop.placeOrder(customerId, lines));
+                ctx.status(201).json(shops.get().placeOrder(customerId, lines));
             });
-            app.get("/orders/{id}", ctx -> ctx.json(shop.findOrder(id(ctx))
+            app.get("/orders/{id}", ctx -> ctx.json(shops.get().findOrder(id(ctx))
                     .orElseThrow(() -> new NotFoundException("order " + ctx.pathParam("id") + " does not exist"))));
             app.put("/orders/{id}", ctx -> {
                 UUID id = id(ctx);
                 JsonBody body = body(ctx);
-                ctx.json(shop.updateOrder(id, status(body.requiredText("status")), body.uuid("customerId"),
+                ctx.json(shops.get().updateOrder(id, status(body.requiredText("status")), body.uuid("customerId"),
                         body.requiredLong("version")));
             });
             app.delete("/orders/{id}", ctx -> {
-                shop.deleteOrder(id(ctx), versionParameter(ctx));
+                shops.get().deleteOrder(id(ctx), versionParameter(ctx));
                 ctx.status(204);
             });
 
             app.exception(BodyTooLargeException.class, (e, ctx) -> error(ctx, 413, e.getMessage()));
+            app.exception(UnavailableException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
             app.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             app.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             app.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));

@@ -4,7 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.OutboxOptions;
 
 import java.util.Locale;
 

@@ -2,9 +2,9 @@ package dev.outboxpipeline.writer;
 
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
-import dev.outboxpipeline.writer.outbox.Outbox;
-import dev.outboxpipeline.writer.outbox.OutboxListener;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.Outbox;
+import dev.outboxpipeline.outbox.OutboxListener;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.service.ShopService;
 
 /** A shop service on its own migrated database, for one test class. */

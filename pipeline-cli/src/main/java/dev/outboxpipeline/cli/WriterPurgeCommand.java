@@ -4,7 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Durations;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Connections;
-import dev.outboxpipeline.writer.outbox.OutboxTable;
+import dev.outboxpipeline.outbox.OutboxTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

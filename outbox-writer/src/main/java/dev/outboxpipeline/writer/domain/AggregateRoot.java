@@ -1,6 +1,6 @@
 package dev.outboxpipeline.writer.domain;
 
-import dev.outboxpipeline.writer.outbox.Aggregate;
+import dev.outboxpipeline.outbox.Aggregate;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.Transient;

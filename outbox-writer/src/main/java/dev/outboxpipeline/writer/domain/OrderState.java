@@ -1,6 +1,6 @@
 package dev.outboxpipeline.writer.domain;
 
-import dev.outboxpipeline.writer.outbox.AggregateState;
+import dev.outboxpipeline.outbox.AggregateState;
 
 import java.math.BigDecimal;
 import java.util.List;

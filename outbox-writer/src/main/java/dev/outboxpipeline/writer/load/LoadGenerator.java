@@ -3,9 +3,9 @@ package dev.outboxpipeline.writer.load;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
-import dev.outboxpipeline.writer.outbox.Outbox;
-import dev.outboxpipeline.writer.outbox.OutboxListener;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.Outbox;
+import dev.outboxpipeline.outbox.OutboxListener;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.service.ShopService;
 
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.outboxpipeline.writer.service;
 
 import dev.outboxpipeline.writer.Shop;
 import dev.outboxpipeline.writer.domain.CustomerState;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

@@ -7,7 +7,7 @@ import dev.outboxpipeline.writer.domain.CustomerState;
 import dev.outboxpipeline.writer.domain.NewLine;
 import dev.outboxpipeline.writer.domain.OrderState;
 import dev.outboxpipeline.writer.domain.OrderStatus;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.outboxpipeline.verify.VerifyReport;
 import dev.outboxpipeline.writer.load.LoadGenerator;
 import dev.outboxpipeline.writer.load.LoadReport;
 import dev.outboxpipeline.writer.load.LoadSpec;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -8,7 +8,7 @@ import dev.outboxpipeline.verify.StoreVerifier;
 import dev.outboxpipeline.verify.VerifyReport;
 import dev.outboxpipeline.writer.load.LoadGenerator;
 import dev.outboxpipeline.writer.load.LoadSpec;
-import dev.outboxpipeline.writer.outbox.OutboxOptions;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 /**
  * An aggregate root whose changes are published through the outbox. Its {@link #version()} is the

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

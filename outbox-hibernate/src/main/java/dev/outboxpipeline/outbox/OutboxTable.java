@@ -1,6 +1,10 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,12 +13,30 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL on the {@code outbox} table (DESIGN.md: Debezium's outbox column names). */
+/** SQL on the {@code outbox} table (column names follow Debezium's outbox defaults). */
 public final class OutboxTable {
+
+    /**
+     * The outbox table's DDL inside this jar. It is the reference service's own Flyway migration, shipped as is;
+     * copy it into a migration of yours under your own version number.
+     */
+    public static final String CREATE_TABLE_RESOURCE = "dev/outboxpipeline/outbox/V2__outbox.sql";
 
     private static final int PURGE_CHUNK = 10_000;
 
     private OutboxTable() {
+    }
+
+    /** The outbox table's DDL ({@link #CREATE_TABLE_RESOURCE}): the table and the index the purge uses. */
+    public static String createTableSql() {
+        try (InputStream in = OutboxTable.class.getClassLoader().getResourceAsStream(CREATE_TABLE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CREATE_TABLE_RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CREATE_TABLE_RESOURCE, e);
+        }
     }
 
     /**

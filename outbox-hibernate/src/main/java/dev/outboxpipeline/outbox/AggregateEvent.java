@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 import java.util.Objects;
 

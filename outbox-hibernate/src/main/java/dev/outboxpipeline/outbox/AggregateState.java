@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 /** The full state of an aggregate as an event carries it (serialised to the outbox payload as JSON). */
 public interface AggregateState {

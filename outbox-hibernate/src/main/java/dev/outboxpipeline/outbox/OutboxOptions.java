@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.outbox;
+package dev.outboxpipeline.outbox;
 
 /**
  * How the outbox writes its rows.

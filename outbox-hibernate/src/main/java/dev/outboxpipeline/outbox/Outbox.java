@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * business changes, it checks that every changed aggregate's flushed version equals its event's version and
  * writes all of the transaction's outbox rows in one round trip. With remove-after-insert (the default) the
  * same round trip deletes them again: the insert still reaches the write-ahead log, which is all the relay
- * reads, and the table never grows.
+ * reads, and the table never grows. In message mode ({@link OutboxMode#MESSAGE}) the same round trip emits one
+ * transactional logical decoding message per event instead ({@link OutboxMessages}).
  */
 public final class Outbox {
 
@@ -148,7 +149,13 @@ public final class Outbox {
                             + event.root().version() + ": build the event from the state after the change");
                 }
             }
-            owner.session.doWork(connection -> OutboxTable.insert(connection, rows, options.removeAfterInsert()));
+            owner.session.doWork(connection -> {
+                if (options.mode() == OutboxMode.MESSAGE) {
+                    OutboxMessages.emit(connection, rows);
+                } else {
+                    OutboxTable.insert(connection, rows, options.removeAfterInsert());
+                }
+            });
         }
 
         @Override

@@ -1,20 +1,33 @@
 package dev.outboxpipeline.outbox;
 
+import java.util.Objects;
+
 /**
- * How the outbox writes its rows.
+ * How the outbox writes its events.
  *
- * @param removeAfterInsert delete each row in the transaction that inserted it (the insert still reaches the
- *                          write-ahead log); when off, rows stay until {@link OutboxTable#purge} removes them
+ * @param removeAfterInsert in table mode, delete each row in the transaction that inserted it (the insert still
+ *                          reaches the write-ahead log); when off, rows stay until {@link OutboxTable#purge}
+ *                          removes them. Message mode writes no row.
+ * @param mode              a row in the outbox table, or a logical decoding message
  */
-public record OutboxOptions(boolean removeAfterInsert) {
+public record OutboxOptions(boolean removeAfterInsert, OutboxMode mode) {
+
+    public OutboxOptions {
+        Objects.requireNonNull(mode, "mode");
+    }
 
     /** The default: rows are inserted and deleted in the same transaction, the table stays empty. */
     public static OutboxOptions removingRows() {
-        return new OutboxOptions(true);
+        return new OutboxOptions(true, OutboxMode.TABLE);
     }
 
     /** Rows stay in the table (every committed event can be read back), until purged. */
     public static OutboxOptions keepRows() {
-        return new OutboxOptions(false);
+        return new OutboxOptions(false, OutboxMode.TABLE);
+    }
+
+    /** Each event is a transactional logical decoding message instead of a row (PostgreSQL 14 or newer). */
+    public static OutboxOptions messages() {
+        return new OutboxOptions(false, OutboxMode.MESSAGE);
     }
 }

@@ -1,11 +1,14 @@
 package dev.outboxpipeline.writer;
 
+import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.outbox.Outbox;
+import dev.outboxpipeline.outbox.OutboxMessages;
+import dev.outboxpipeline.outbox.OutboxMode;
+import dev.outboxpipeline.outbox.OutboxRow;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.writer.http.ShopRoutes;
-import dev.outboxpipeline.outbox.Outbox;
-import dev.outboxpipeline.outbox.OutboxRow;
 import dev.outboxpipeline.writer.service.ShopService;
 import dev.outboxpipeline.writer.service.UnavailableException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -99,9 +103,37 @@ public final class Writer implements AutoCloseable {
             }
             throw e;
         }
+        if (settings.outboxMode() == OutboxMode.MESSAGE && !messageModeSupported()) {
+            return false;
+        }
         shop = ShopService.of(database.sessionFactory(), outbox);
         notReady = null;
         return true;
+    }
+
+    /**
+     * Message mode on a server whose pgoutput cannot decode messages would lose every event: refuse it (a
+     * configuration error). False when the version could not be read (the database went away again).
+     */
+    private boolean messageModeSupported() {
+        try (Connection c = database.dataSource().getConnection()) {
+            OutboxMessages.requireSupported(c);
+            return true;
+        } catch (IllegalStateException e) {
+            dropDatabase();
+            throw new ConfigException(WriterSettings.OUTBOX_MODE + "=message: " + e.getMessage()
+                    + " (" + WriterSettings.OUTBOX_MODE + "=table)", e);
+        } catch (SQLException e) {
+            dropDatabase();
+            notReady = "cannot read the source database's version (" + e.getMessage() + ")";
+            return false;
+        }
+    }
+
+    private void dropDatabase() {
+        ShopDatabase db = database;
+        database = null;
+        db.close();
     }
 
     private void retryIn(Duration delay) {
@@ -138,7 +170,8 @@ public final class Writer implements AutoCloseable {
             String reason = failure.isCompletedExceptionally() ? notReady : notReady + "; retrying with back-off";
             return Health.down(Map.of("database", url, "reason", reason));
         }
-        Map<String, Object> details = Map.of("database", url, "outboxRemoveAfterInsert", settings.removeAfterInsert());
+        Map<String, Object> details = Map.of("database", url, "outboxMode", settings.outboxMode().name().toLowerCase(Locale.ROOT),
+                "outboxRemoveAfterInsert", settings.removeAfterInsert());
         try (Connection c = db.dataSource().getConnection()) {
             return c.isValid(HEALTH_CHECK_SECONDS) ? Health.up(details) : Health.down(details);
         } catch (SQLException e) {

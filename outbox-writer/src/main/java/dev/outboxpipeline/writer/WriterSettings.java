@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
+import dev.outboxpipeline.outbox.OutboxMode;
 import dev.outboxpipeline.outbox.OutboxOptions;
 
 import java.util.Locale;
@@ -11,15 +12,17 @@ import java.util.Locale;
 /**
  * The writer's settings: the source database ({@code SOURCE_DB_*}) and the {@code WRITER_*} variables.
  *
- * @param removeAfterInsert delete each outbox row in the transaction that inserted it
+ * @param removeAfterInsert delete each outbox row in the transaction that inserted it (table mode)
+ * @param outboxMode        an outbox row per event, or a logical decoding message per event
  */
 public record WriterSettings(JdbcSettings source, String httpHost, int httpPort, boolean removeAfterInsert,
-                             int poolSize) {
+                             int poolSize, OutboxMode outboxMode) {
 
     public static final String HTTP_HOST = "WRITER_HTTP_HOST";
     public static final String HTTP_PORT = "WRITER_HTTP_PORT";
     public static final String REMOVE_AFTER_INSERT = "WRITER_OUTBOX_REMOVE_AFTER_INSERT";
     public static final String POOL_SIZE = "WRITER_DB_POOL_SIZE";
+    public static final String OUTBOX_MODE = "WRITER_OUTBOX_MODE";
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -30,11 +33,23 @@ public record WriterSettings(JdbcSettings source, String httpHost, int httpPort,
                 env.get(HTTP_HOST, DEFAULT_HOST),
                 env.intValue(HTTP_PORT, DEFAULT_PORT, 0, 65_535),
                 bool(env, REMOVE_AFTER_INSERT, true),
-                env.intValue(POOL_SIZE, ShopDatabase.DEFAULT_POOL_SIZE, 1, 500));
+                env.intValue(POOL_SIZE, ShopDatabase.DEFAULT_POOL_SIZE, 1, 500),
+                mode(env));
     }
 
     public OutboxOptions outboxOptions() {
+        if (outboxMode == OutboxMode.MESSAGE) {
+            return OutboxOptions.messages();
+        }
         return removeAfterInsert ? OutboxOptions.removingRows() : OutboxOptions.keepRows();
+    }
+
+    private static OutboxMode mode(Env env) {
+        return env.optional(OUTBOX_MODE).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "table" -> OutboxMode.TABLE;
+            case "message" -> OutboxMode.MESSAGE;
+            default -> throw new ConfigException(OUTBOX_MODE + "=" + v + " is not an outbox mode: use table or message");
+        }).orElse(OutboxMode.TABLE);
     }
 
     private static boolean bool(Env env, String name, boolean defaultValue) {

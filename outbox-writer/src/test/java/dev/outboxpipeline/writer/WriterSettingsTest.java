@@ -2,6 +2,8 @@ package dev.outboxpipeline.writer;
 
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.outbox.OutboxMode;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -23,14 +25,22 @@ class WriterSettingsTest {
         assertThat(s.removeAfterInsert()).isTrue();
         assertThat(s.outboxOptions().removeAfterInsert()).isTrue();
         assertThat(s.poolSize()).isEqualTo(10);
+        assertThat(s.outboxOptions().mode()).isEqualTo(OutboxMode.TABLE);
+    }
+
+    @Test
+    void messageModeWritesLogicalDecodingMessages() {
+        WriterSettings s = WriterSettings.fromEnv(env(Map.of("WRITER_OUTBOX_MODE", "Message")));
+
+        assertThat(s.outboxOptions()).isEqualTo(OutboxOptions.messages());
     }
 
     @Test
     void everySettingCanBeChanged() {
         WriterSettings s = WriterSettings.fromEnv(env(Map.of("WRITER_HTTP_HOST", "0.0.0.0", "WRITER_HTTP_PORT", "9090",
-                "WRITER_OUTBOX_REMOVE_AFTER_INSERT", "false", "WRITER_DB_POOL_SIZE", "32")));
+                "WRITER_OUTBOX_REMOVE_AFTER_INSERT", "false", "WRITER_DB_POOL_SIZE", "32", "WRITER_OUTBOX_MODE", "table")));
 
-        assertThat(s).isEqualTo(new WriterSettings(s.source(), "0.0.0.0", 9090, false, 32));
+        assertThat(s).isEqualTo(new WriterSettings(s.source(), "0.0.0.0", 9090, false, 32, OutboxMode.TABLE));
     }
 
     @Test
@@ -41,6 +51,8 @@ class WriterSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("use true or false");
         assertThatThrownBy(() -> WriterSettings.fromEnv(env(Map.of("WRITER_DB_POOL_SIZE", "0"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("WRITER_DB_POOL_SIZE");
+        assertThatThrownBy(() -> WriterSettings.fromEnv(env(Map.of("WRITER_OUTBOX_MODE", "queue"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WRITER_OUTBOX_MODE=queue").hasMessageContaining("table or message");
         assertThatThrownBy(() -> WriterSettings.fromEnv(Env.of(Map.of())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SOURCE_DB_URL is not set");
     }

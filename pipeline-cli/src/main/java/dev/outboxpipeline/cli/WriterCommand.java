@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,7 @@ import java.util.concurrent.ExecutionException;
                 "Answers at once; while the source database is unreachable, /health and the API answer 503 and the"
                         + " writer retries. Exits 2 on bad configuration, also once a late database turns out not migrated.",
                 "Reads SOURCE_DB_URL/_USER/_PASSWORD, WRITER_HTTP_HOST, WRITER_HTTP_PORT,"
-                        + " WRITER_OUTBOX_REMOVE_AFTER_INSERT and WRITER_DB_POOL_SIZE."},
+                        + " WRITER_OUTBOX_REMOVE_AFTER_INSERT, WRITER_OUTBOX_MODE and WRITER_DB_POOL_SIZE."},
         subcommands = {WriterLoadCommand.class, WriterPurgeCommand.class})
 final class WriterCommand implements Callable<Integer> {
 
@@ -36,8 +37,9 @@ final class WriterCommand implements Callable<Integer> {
             writer.close();
             stopped.complete(null);
         }, "stop-writer"));
-        spec.commandLine().getOut().printf("writer listening on http://%s:%d (source %s, outbox remove-after-insert %s)%n",
-                settings.httpHost(), writer.port(), settings.source().safeUrl(), settings.removeAfterInsert() ? "on" : "off");
+        spec.commandLine().getOut().printf("writer listening on http://%s:%d (source %s, outbox %s mode, remove-after-insert %s)%n",
+                settings.httpHost(), writer.port(), settings.source().safeUrl(),
+                settings.outboxMode().name().toLowerCase(Locale.ROOT), settings.removeAfterInsert() ? "on" : "off");
         spec.commandLine().getOut().flush();
         try {
             // a database that came up after start may still turn out wrong (e.g. not migrated): exit 2 then

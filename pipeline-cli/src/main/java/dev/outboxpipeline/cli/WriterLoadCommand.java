@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = {"Drives the shop's operations directly, without HTTP, from concurrent clients: customers created,"
                 + " renamed and deleted, orders placed, changed, moved and deleted. Prints transactions per second;"
                 + " retries after 409 are counted.",
-                "Reads SOURCE_DB_URL/_USER/_PASSWORD and WRITER_OUTBOX_REMOVE_AFTER_INSERT."})
+                "Reads SOURCE_DB_URL/_USER/_PASSWORD, WRITER_OUTBOX_REMOVE_AFTER_INSERT and WRITER_OUTBOX_MODE."})
 final class WriterLoadCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -120,6 +120,22 @@ class OutboxMessagesIT {
         }
     }
 
+    @Test
+    void anOrdinaryRoleMayEmitMessagesWithoutReplicationRights() throws Exception {
+        try (ParcelDatabase db = ParcelDatabase.create("outbox_messages_role"); Slot slot = Slot.create(db)) {
+            String role = "outbox_app_" + ProcessHandle.current().pid();
+            db.execute("CREATE ROLE " + role + " NOSUPERUSER NOREPLICATION");
+            try (var c = db.connect(); var s = c.createStatement()) {
+                s.execute("SET ROLE " + role);
+                s.execute("SELECT pg_logical_emit_message(true, 'outbox', 'as an application role')");
+            } finally {
+                db.execute("DROP ROLE " + role);
+            }
+
+            assertThat(slot.peek()).anyMatch(c -> c.contains("as an application role"));
+        }
+    }
+
     /** The decoded changes grouped per transaction, BEGIN and COMMIT left out. */
     private static List<List<String>> transactions(List<String> changes) {
         List<List<String>> transactions = new ArrayList<>();

@@ -3,9 +3,9 @@ package dev.outboxpipeline.writer;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.outbox.OutboxMode;
 import dev.outboxpipeline.outbox.OutboxOptions;
+import dev.outboxpipeline.writer.domain.ShopDatabase;
 
 import java.util.Locale;
 

@@ -1,10 +1,10 @@
 package dev.outboxpipeline.writer;
 
 import dev.outboxpipeline.ops.ServiceHttp;
-import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.outbox.Outbox;
 import dev.outboxpipeline.outbox.OutboxListener;
 import dev.outboxpipeline.outbox.OutboxOptions;
+import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.writer.service.ShopService;
 
 /** A shop service on its own migrated database, for one test class. */

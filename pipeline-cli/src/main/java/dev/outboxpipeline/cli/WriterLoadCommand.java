@@ -1,11 +1,11 @@
 package dev.outboxpipeline.cli;
 
 import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.outbox.OutboxListener;
 import dev.outboxpipeline.writer.WriterSettings;
 import dev.outboxpipeline.writer.load.LoadGenerator;
 import dev.outboxpipeline.writer.load.LoadReport;
 import dev.outboxpipeline.writer.load.LoadSpec;
-import dev.outboxpipeline.outbox.OutboxListener;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;

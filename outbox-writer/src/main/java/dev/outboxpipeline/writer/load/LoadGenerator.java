@@ -2,10 +2,10 @@ package dev.outboxpipeline.writer.load;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.ops.ServiceHttp;
-import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.outbox.Outbox;
 import dev.outboxpipeline.outbox.OutboxListener;
 import dev.outboxpipeline.outbox.OutboxOptions;
+import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.writer.service.ShopService;
 
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package dev.outboxpipeline.writer.service;
 
+import dev.outboxpipeline.outbox.Aggregate;
+import dev.outboxpipeline.outbox.AggregateEvent;
+import dev.outboxpipeline.outbox.Outbox;
 import dev.outboxpipeline.writer.domain.Customer;
 import dev.outboxpipeline.writer.domain.CustomerState;
 import dev.outboxpipeline.writer.domain.NewLine;
 import dev.outboxpipeline.writer.domain.OrderState;
 import dev.outboxpipeline.writer.domain.OrderStatus;
 import dev.outboxpipeline.writer.domain.PurchaseOrder;
-import dev.outboxpipeline.outbox.Aggregate;
-import dev.outboxpipeline.outbox.AggregateEvent;
-import dev.outboxpipeline.outbox.Outbox;
 import jakarta.persistence.LockModeType;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;

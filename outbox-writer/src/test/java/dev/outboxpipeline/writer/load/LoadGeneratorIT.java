@@ -1,8 +1,8 @@
 package dev.outboxpipeline.writer.load;
 
-import dev.outboxpipeline.writer.SourceDatabase;
 import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.outbox.OutboxRow;
+import dev.outboxpipeline.writer.SourceDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.outboxpipeline.writer.service;
 
+import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.Shop;
 import dev.outboxpipeline.writer.domain.CustomerState;
-import dev.outboxpipeline.outbox.OutboxOptions;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

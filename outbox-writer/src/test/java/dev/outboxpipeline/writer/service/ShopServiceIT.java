@@ -2,12 +2,12 @@ package dev.outboxpipeline.writer.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.Shop;
 import dev.outboxpipeline.writer.domain.CustomerState;
 import dev.outboxpipeline.writer.domain.NewLine;
 import dev.outboxpipeline.writer.domain.OrderState;
 import dev.outboxpipeline.writer.domain.OrderStatus;
-import dev.outboxpipeline.outbox.OutboxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -71,7 +71,12 @@ final class SnapshotCommand implements Callable<Integer> {
         try (ShopDatabase database = ShopDatabase.open(writer.source(), 2)) {
             SnapshotService snapshot = SnapshotService.of(database.sessionFactory(),
                     Outbox.of(ServiceHttp.objectMapper(), writer.outboxOptions()), settings);
-            for (SnapshotTarget target : targets) {
+            List<SnapshotTarget> toDo = snapshot.toDo(targets);
+            for (SnapshotTarget done : targets.subList(0, targets.size() - toDo.size())) {
+                out.printf("%s: finished by the interrupted run; continuing with %s%n", done.aggregateType(),
+                        toDo.get(0).aggregateType());
+            }
+            for (SnapshotTarget target : toDo) {
                 publish(snapshot, target, out);
             }
             if (reconcile) {

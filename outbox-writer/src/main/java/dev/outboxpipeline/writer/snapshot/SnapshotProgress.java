@@ -70,6 +70,21 @@ final class SnapshotProgress {
         }
     }
 
+    /**
+     * Whether {@code earlier}'s last run finished before {@code later}'s unfinished run started: both were then one
+     * run over several types (customers, then orders) that was killed after the first.
+     */
+    static boolean finishedBefore(Connection c, String earlier, String later) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.finished_at <= b.started_at AND b.finished_at IS NULL"
+                + " FROM snapshot_progress a, snapshot_progress b WHERE a.aggregate_type = ? AND b.aggregate_type = ?")) {
+            ps.setString(1, earlier);
+            ps.setString(2, later);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Records a published chunk; {@code finished} when it was the last. */
     static void advance(Connection c, String type, UUID lastId, int published, boolean finished) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE snapshot_progress SET last_id = coalesce(?, last_id),"

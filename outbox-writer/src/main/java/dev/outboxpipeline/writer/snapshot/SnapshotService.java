@@ -70,10 +70,7 @@ public final class SnapshotService {
     /** Publishes a snapshot event for each aggregate of {@code target}, continuing a run that was killed. */
     public Run publish(SnapshotTarget target, Progress progress) {
         String type = target.aggregateType();
-        inTransaction(s -> {
-            s.doWork(SnapshotProgress::requireTable);
-            return null;
-        });
+        requireProgressTable();
         SnapshotProgress.Position start = inTransaction(s -> s.doReturningWork(c -> SnapshotProgress.begin(c, type)));
         progress.started(target, inTransaction(s -> s.doReturningWork(c ->
                 SnapshotProgress.remaining(c, target.table(), start.lastId()))));
@@ -88,6 +85,23 @@ public final class SnapshotService {
             pause();
         }
         return new Run(target, start.lastId(), start.published(), published);
+    }
+
+    /**
+     * The targets a run over {@code targets} (in that order) still has to do: all of them, unless a run over the same
+     * targets was killed part-way, which then continues where it stopped instead of starting the finished ones again.
+     */
+    public List<SnapshotTarget> toDo(List<SnapshotTarget> targets) {
+        requireProgressTable();
+        for (int i = targets.size() - 1; i > 0; i--) {
+            SnapshotTarget later = targets.get(i);
+            SnapshotTarget earlier = targets.get(i - 1);
+            if (inTransaction(s -> s.doReturningWork(c ->
+                    SnapshotProgress.finishedBefore(c, earlier.aggregateType(), later.aggregateType())))) {
+                return targets.subList(i, targets.size());
+            }
+        }
+        return targets;
     }
 
     /** One chunk's transaction; the number of events it published, or null once the run has finished. */
@@ -156,6 +170,13 @@ public final class SnapshotService {
         } catch (IllegalArgumentException e) {
             return false; // not one of the shop's aggregates: such a key went to the dead-letter topic, not the sink
         }
+    }
+
+    private void requireProgressTable() {
+        inTransaction(s -> {
+            s.doWork(SnapshotProgress::requireTable);
+            return null;
+        });
     }
 
     private void pause() {

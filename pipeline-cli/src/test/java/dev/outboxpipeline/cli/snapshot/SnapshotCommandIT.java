@@ -127,31 +127,39 @@ class SnapshotCommandIT {
 
     @Test
     void aSnapshotKilledInTheMiddleResumesWithoutPublishingAnythingTwice() throws Exception {
-        insertBehindThePipeline(300, 0);
-        Map<TopicPartition, Long> from = line.endOffsets(CUSTOMERS);
-        Process child = snapshotInChildJvm("--type", "customer");
+        insertBehindThePipeline(200, 300);
+        Map<TopicPartition, Long> customersFrom = line.endOffsets(CUSTOMERS);
+        Map<TopicPartition, Long> ordersFrom = line.endOffsets(ORDERS);
+        Process child = snapshotInChildJvm(); // customers, then orders
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> published("customer") >= 40);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> published("order") >= 40);
         } finally {
-            child.destroyForcibly(); // SIGKILL, mid-run
+            child.destroyForcibly(); // SIGKILL, part-way through the orders
             child.waitFor();
         }
-        assertThat(published("customer")).as("published before the kill").isLessThan(sourceVersions("customer").size());
+        assertThat(published("order")).as("orders published before the kill").isLessThan(sourceVersions("purchase_order").size());
 
-        Run resumed = run(line.env("SNAPSHOT_CHUNK_SIZE", "10"), "snapshot", "--type", "customer");
+        Run resumed = run(line.env("SNAPSHOT_CHUNK_SIZE", "10"), "snapshot");
 
         assertThat(resumed.exit).as(resumed.out + resumed.err).isZero();
-        assertThat(resumed.out).contains("resumed an interrupted run after id");
+        assertThat(resumed.out).contains("customer: finished by the interrupted run; continuing with order")
+                .contains("order: resumed an interrupted run after id");
         Map<String, Long> customers = sourceVersions("customer");
+        Map<String, Long> orders = sourceVersions("purchase_order");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Map<String, Long> snapshots = line.records(CUSTOMERS, from).stream()
-                    .filter(r -> "CustomerSnapshot".equals(header(r, "type")))
-                    .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-            assertThat(snapshots).as("CustomerSnapshot events per customer over the killed and the resumed run")
-                    .containsOnlyKeys(customers.keySet())
-                    .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(snapshotsPerKey(CUSTOMERS, customersFrom, "CustomerSnapshot"))
+                    .as("CustomerSnapshot events per customer over the killed and the resumed run")
+                    .containsOnlyKeys(customers.keySet()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(snapshotsPerKey(ORDERS, ordersFrom, "OrderSnapshot"))
+                    .as("OrderSnapshot events per order over the killed and the resumed run")
+                    .containsOnlyKeys(orders.keySet()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         });
+    }
+
+    private static Map<String, Long> snapshotsPerKey(String topic, Map<TopicPartition, Long> from, String type) {
+        return line.records(topic, from).stream().filter(r -> type.equals(header(r, "type")))
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class SnapshotService {
         boolean last = ids.size() < settings.chunkSize();
         UUID lastId = ids.isEmpty() ? null : ids.get(ids.size() - 1);
         s.doWork(c -> SnapshotProgress.advance(c, type, lastId, events.size(), last));
-        return events.size() == 0 && last ? null : events.size();
+        return ids.isEmpty() ? null : events.size();
     }
 
     /**

@@ -25,7 +25,7 @@ class LauncherIT {
                 "SOURCE_DB_USER", server.user()), "migrate", "--target", "source");
 
         assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("migrated from version none to 3");
+        assertThat(r.output).containsPattern("migrated from version none to \\d+");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli;
+package dev.outboxpipeline.lab;
 
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (throughput, CPU, latency) on local PostgreSQL and Kafka.",
-        subcommands = {WriterBenchCommand.class, BenchRelayCommand.class, ProjectorBench.class, BootstrapBench.class})
+        subcommands = {WriterBenchCommand.class, RelayBenchCommand.class, ProjectorBenchCommand.class, BootstrapBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

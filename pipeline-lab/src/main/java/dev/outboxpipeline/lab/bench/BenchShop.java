@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outboxpipeline.projector.model.Json;

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         description = "Replay rate of ./pipeline bootstrap: N customer rows in readmodel.customer, rebuilt into an empty sink.")
-public final class BootstrapBench implements Callable<Integer> {
+public final class BootstrapBenchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.load;
+package dev.outboxpipeline.lab.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

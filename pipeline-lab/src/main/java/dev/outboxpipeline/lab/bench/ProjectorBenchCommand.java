@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
@@ -53,7 +53,7 @@ import java.util.function.BooleanSupplier;
                 "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
                 "2. catching up a backlog of events (events/s through Streams and the sink);",
                 "3. the sink writer alone replaying the read-model topics (rows/s)."})
-public final class ProjectorBench implements Callable<Integer> {
+public final class ProjectorBenchCommand implements Callable<Integer> {
 
     // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
     private static final Duration TICK = Duration.ofMillis(50);

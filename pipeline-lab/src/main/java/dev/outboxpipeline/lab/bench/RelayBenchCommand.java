@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "relay", mixinStandardHelpOptions = true,
         description = "Drain rate (events/s) and CPU per event of the relay on a backlog waiting in the slot.")
-public final class BenchRelayCommand implements Callable<Integer> {
+public final class RelayBenchCommand implements Callable<Integer> {
 
     private static final String AGGREGATE_TYPE = "customer";
 

@@ -1,4 +1,4 @@
-package dev.outboxpipeline.writer.load;
+package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Connections;

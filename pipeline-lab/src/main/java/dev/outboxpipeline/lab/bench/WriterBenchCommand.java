@@ -1,13 +1,12 @@
-package dev.outboxpipeline.cli.bench;
+package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.PostgresServers;
-import dev.outboxpipeline.writer.load.UpdateBenchmark;
-import dev.outboxpipeline.writer.load.UpdateBenchmark.Result;
-import dev.outboxpipeline.writer.load.UpdateBenchmark.Variant;
+import dev.outboxpipeline.lab.bench.UpdateBenchmark.Result;
+import dev.outboxpipeline.lab.bench.UpdateBenchmark.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

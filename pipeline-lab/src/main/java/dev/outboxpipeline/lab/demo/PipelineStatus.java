@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.demo;
+package dev.outboxpipeline.lab.demo;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

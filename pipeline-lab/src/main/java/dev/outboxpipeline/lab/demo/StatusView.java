@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.demo;
+package dev.outboxpipeline.lab.demo;
 
 import java.io.PrintWriter;
 import java.util.List;

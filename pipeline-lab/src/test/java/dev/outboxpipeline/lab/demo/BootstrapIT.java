@@ -1,4 +1,4 @@
-package dev.outboxpipeline.cli.demo;
+package dev.outboxpipeline.lab.demo;
 
 import dev.outboxpipeline.cli.PipelineCommand;
 import dev.outboxpipeline.config.Env;

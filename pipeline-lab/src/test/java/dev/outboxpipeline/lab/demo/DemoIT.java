@@ -1,6 +1,6 @@
-package dev.outboxpipeline.cli.demo;
+package dev.outboxpipeline.lab.demo;
 
-import dev.outboxpipeline.cli.PipelineCommand;
+import dev.outboxpipeline.lab.LabCommand;
 import dev.outboxpipeline.config.Env;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -22,7 +22,7 @@ class DemoIT {
     void demoRunsTheWholeLineAndVerifiesTheSinkEqualToTheSource() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = PipelineCommand.commandLine(Env.of(Map.of()));
+        CommandLine cl = LabCommand.commandLine(Env.of(Map.of()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
 
@@ -40,7 +40,7 @@ class DemoIT {
     @Test
     void demoRejectsANonsensicalLoad() {
         StringWriter err = new StringWriter();
-        CommandLine cl = PipelineCommand.commandLine(Env.of(Map.of()));
+        CommandLine cl = LabCommand.commandLine(Env.of(Map.of()));
         cl.setErr(new PrintWriter(err, true));
 
         assertThat(cl.execute("demo", "--events", "0")).isEqualTo(2);

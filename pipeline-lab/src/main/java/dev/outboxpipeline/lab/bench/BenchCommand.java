@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
  * print figures. Speed targets are measured here, never asserted in tests.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Benchmarks on throwaway PostgreSQL and Kafka.",
         description = "Benchmarks that print figures (throughput, CPU, latency) on local PostgreSQL and Kafka.",
         subcommands = {WriterBenchCommand.class, RelayBenchCommand.class, ProjectorBenchCommand.class, BootstrapBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {

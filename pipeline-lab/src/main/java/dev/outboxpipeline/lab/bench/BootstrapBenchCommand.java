@@ -39,6 +39,7 @@ import java.util.concurrent.Callable;
  * rebuilds an empty sink from them and prints the replay rate and the heap it needed.
  */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+        header = "The replay rate of bootstrap into an empty sink.",
         description = "Replay rate of ./pipeline bootstrap: N customer rows in readmodel.customer, rebuilt into an empty sink.")
 public final class BootstrapBenchCommand implements Callable<Integer> {
 

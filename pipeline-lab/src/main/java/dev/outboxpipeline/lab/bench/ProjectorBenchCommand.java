@@ -49,6 +49,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 @Command(name = "projector", mixinStandardHelpOptions = true,
+        header = "The projector's end-to-end lag, catch-up and sink rates.",
         description = {"Measures the projector on a throwaway PostgreSQL and Kafka broker:",
                 "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
                 "2. catching up a backlog of events (events/s through Streams and the sink);",

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * relayed event to its last (JVM start-up excluded).
  */
 @Command(name = "relay", mixinStandardHelpOptions = true,
+        header = "The relay's drain rate and CPU per event on a backlog.",
         description = "Drain rate (events/s) and CPU per event of the relay on a backlog waiting in the slot.")
 public final class RelayBenchCommand implements Callable<Integer> {
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
+        header = "The outbox's cost: updates with and without its event.",
         description = {"The outbox's cost: the same customer-update workload with and without the outbox event, on a"
                 + " throwaway PostgreSQL. Prints each variant's rate and the ratio to the plain one (target: 0.8 or more).",
                 "The variants alternate round by round so that other load on the machine hits them alike; CPU per"

@@ -20,7 +20,7 @@ class HelpTest {
         collect(pipeline, all);
 
         assertThat(all).extracting(c -> c.getCommandName()).contains("demo", "migrate", "writer", "load", "relay",
-                "projector", "bootstrap", "verify", "status", "bench");
+                "projector", "bootstrap", "verify", "status", "bench", "all");
         for (CommandLine c : all) {
             if (c.getSubcommands().isEmpty()) {
                 continue;

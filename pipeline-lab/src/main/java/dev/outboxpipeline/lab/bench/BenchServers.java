@@ -81,6 +81,11 @@ final class BenchServers implements AutoCloseable {
      * then the throwaway servers' addresses and any free HTTP ports.
      */
     Map<String, String> environment(Map<String, String> defaults, JdbcSettings source, JdbcSettings sink) {
+        return environment(user, defaults, source, sink, kafka == null ? null : kafka.bootstrapServers());
+    }
+
+    static Map<String, String> environment(Env user, Map<String, String> defaults, JdbcSettings source, JdbcSettings sink,
+                                           String bootstrapServers) {
         Map<String, String> env = new LinkedHashMap<>(defaults);
         for (String prefix : TUNING) {
             user.withPrefix(prefix).forEach((k, v) -> {
@@ -91,8 +96,8 @@ final class BenchServers implements AutoCloseable {
         }
         connection(env, "SOURCE_DB_", source);
         connection(env, "SINK_DB_", sink);
-        if (kafka != null) {
-            env.put(KafkaSettings.BOOTSTRAP_VARIABLE, kafka.bootstrapServers());
+        if (bootstrapServers != null) {
+            env.put(KafkaSettings.BOOTSTRAP_VARIABLE, bootstrapServers);
         }
         for (String service : List.of("WRITER", "RELAY", "PROJECTOR")) {
             env.put(service + "_HTTP_PORT", "0");

@@ -42,6 +42,21 @@ class HelpTest {
                         "bench", "help");
     }
 
+    @Test
+    void theBenchmarksPrintTheirOptions() {
+        assertThat(help("bench", "relay", "--help")).contains("--events");
+        assertThat(help("bench", "writer", "--help")).contains("--clients");
+        assertThat(help("bench", "all", "--help")).contains("--quick").contains("bench-results/<timestamp>");
+    }
+
+    private static String help(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cl = LabCommand.commandLine(Env.of(Map.of()));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cl.execute(args)).isZero();
+        return out.toString();
+    }
+
     private static void collect(CommandLine c, List<CommandLine> into) {
         into.add(c);
         c.getSubcommands().values().stream().distinct().forEach(s -> collect(s, into));

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
+        header = "Publishes every aggregate's current state through the outbox.",
         description = {"Publishes the current state of every existing aggregate through the outbox (CustomerSnapshot,"
                 + " OrderSnapshot, carrying the aggregate's current version), so that the compacted topics hold every"
                 + " aggregate: after adopting a database with existing rows, or to heal a gap the relay refused to skip.",

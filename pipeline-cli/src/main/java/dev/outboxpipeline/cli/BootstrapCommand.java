@@ -79,7 +79,7 @@ final class BootstrapCommand implements Callable<Integer> {
         }
 
         SinkWriter writer = SinkWriter.start(new SinkWriter.Config(id, sink, kafka.clientConfig(), topics,
-                ProjectorSettings.DEFAULT_SINK_BATCH, lag -> { }), ServiceHttp.newRegistry());
+                ProjectorSettings.DEFAULT_SINK_BATCH), ServiceHttp.newRegistry());
         out.println("Following the readmodel topics from the offsets reached; SIGTERM or Ctrl-C stops.");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package dev.outboxpipeline.projector;
 
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.projector.topology.Topics;
@@ -15,7 +16,9 @@ import java.time.Duration;
  */
 public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSettings kafka, Topics topics,
                                 String httpHost, int httpPort, String advertisedHost, Path stateDir,
-                                Duration commitInterval, int streamThreads, int sinkBatch, int topicPartitions) {
+                                Duration commitInterval, int streamThreads, int sinkBatch,
+                                EventTopicSettings eventTopics, ReadModelTopicSettings readModelTopics,
+                                int standbyReplicas) {
 
     public static final String DEFAULT_APPLICATION_ID = "projector";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -26,7 +29,8 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final int DEFAULT_SINK_BATCH = 5_000;
-    public static final int DEFAULT_TOPIC_PARTITIONS = 3;
+    /** No standby: a failed-over partition restores its state from the changelog first. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 0;
 
     public ProjectorSettings {
         if (!applicationId.matches("[A-Za-z0-9._-]+")) {
@@ -49,38 +53,57 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                 env.duration("PROJECTOR_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
                 env.intValue("PROJECTOR_STREAM_THREADS", 1, 1, 64),
                 env.intValue("PROJECTOR_SINK_BATCH", DEFAULT_SINK_BATCH, 1, 100_000),
-                env.intValue("PROJECTOR_TOPIC_PARTITIONS", DEFAULT_TOPIC_PARTITIONS, 1, 10_000));
+                EventTopicSettings.fromEnv(env),
+                ReadModelTopicSettings.fromEnv(env),
+                env.intValue("PROJECTOR_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 16));
     }
 
     /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one). */
     public static ProjectorSettings of(JdbcSettings sink, KafkaSettings kafka) {
         return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
-                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, DEFAULT_TOPIC_PARTITIONS);
+                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, EventTopicSettings.defaults(),
+                ReadModelTopicSettings.defaults(), DEFAULT_STANDBY_REPLICAS);
     }
 
     public ProjectorSettings withApplicationId(String id) {
         return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas);
     }
 
     public ProjectorSettings withTopics(Topics t) {
         return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas);
     }
 
     public ProjectorSettings withStateDir(Path dir) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas);
     }
 
     public ProjectorSettings withCommitInterval(Duration interval) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                interval, streamThreads, sinkBatch, topicPartitions);
+                interval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas);
     }
 
     public ProjectorSettings withTopicPartitions(int partitions) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, partitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics.withPartitions(partitions), readModelTopics,
+                standbyReplicas);
+    }
+
+    public ProjectorSettings withReadModelTopics(ReadModelTopicSettings settings) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, settings, standbyReplicas);
+    }
+
+    public ProjectorSettings withStandbyReplicas(int replicas) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, replicas);
+    }
+
+    /** The partition count of the topics the projector creates ({@code EVENT_TOPIC_PARTITIONS}). */
+    public int topicPartitions() {
+        return eventTopics.partitions();
     }
 
     private static Path defaultStateDir() {

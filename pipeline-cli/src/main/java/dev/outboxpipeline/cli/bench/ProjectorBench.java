@@ -11,6 +11,7 @@ import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
+import dev.outboxpipeline.projector.sink.SinkMetrics;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,7 +38,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,9 +104,10 @@ public final class ProjectorBench implements Callable<Integer> {
         Topics topics = Topics.withPrefix("steady" + run + ".");
         ProjectorSettings settings = settings(postgres, kafka, "steady" + run, topics).withCommitInterval(commitInterval);
         BenchShop shop = new BenchShop(topics);
-        Lags lags = new Lags();
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        Lags lags = new Lags(registry);
         try (Producer producer = new Producer(kafka);
-             Projector projector = Projector.start(settings, ServiceHttp.newRegistry(), lags::record)) {
+             Projector projector = Projector.start(settings, registry)) {
             List<ProducerRecord<String, byte[]>> customers = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
                 customers.add(shop.newCustomer());
@@ -186,8 +187,7 @@ public final class ProjectorBench implements Callable<Integer> {
         long started;
         double firstBatch;
         try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
-                KafkaSettings.of(kafka.bootstrapServers()).clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
-                lag -> { }), registry)) {
+                KafkaSettings.of(kafka.bootstrapServers()).clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH), registry)) {
             // from the first batch on: the consumer group's join is not the sink's speed
             await(() -> registry.counter("projector.rows.apply").count() > 0);
             started = System.nanoTime();
@@ -272,35 +272,47 @@ public final class ProjectorBench implements Callable<Integer> {
     }
 
     /** Lags (ms) of the changes applied while measuring. */
+    /**
+     * The end-to-end lag as users read it, from the sink writer's {@code projector.event.lag} timer: counts
+     * from the start of the measurement; percentiles are the timer's (its recent window, about two minutes).
+     */
     private static final class Lags {
-        private long[] values = new long[1 << 16];
-        private int size;
-        private boolean measuring;
+        private final PrometheusMeterRegistry registry;
+        private long countAtStart;
+        private long countAtEnd = -1;
 
-        synchronized void record(long lagMs) {
-            if (measuring) {
-                if (size == values.length) {
-                    values = Arrays.copyOf(values, size * 2);
-                }
-                values[size++] = lagMs;
-            }
+        Lags(PrometheusMeterRegistry registry) {
+            this.registry = registry;
         }
 
         synchronized void measure(boolean on) {
-            measuring = on;
+            long now = timer().count();
+            if (on) {
+                countAtStart = now;
+            } else {
+                countAtEnd = now;
+            }
         }
 
-        synchronized int count() {
-            return size;
+        synchronized long count() {
+            return (countAtEnd >= 0 ? countAtEnd : timer().count()) - countAtStart;
         }
 
         synchronized long percentile(int p) {
-            if (size == 0) {
-                return -1;
+            var snapshot = timer().takeSnapshot();
+            if (p == 100) {
+                return (long) snapshot.max(TimeUnit.MILLISECONDS);
             }
-            long[] sorted = Arrays.copyOf(values, size);
-            Arrays.sort(sorted);
-            return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
+            for (var v : snapshot.percentileValues()) {
+                if (Math.round(v.percentile() * 100) == p) {
+                    return (long) v.value(TimeUnit.MILLISECONDS);
+                }
+            }
+            return -1;
+        }
+
+        private io.micrometer.core.instrument.Timer timer() {
+            return registry.timer(SinkMetrics.EVENT_LAG);
         }
     }
 

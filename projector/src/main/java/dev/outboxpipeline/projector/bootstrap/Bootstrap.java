@@ -74,7 +74,7 @@ public final class Bootstrap {
         requireEmpty(s);
         List<TopicLoad> loads = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(s.kafka());
-             BulkLoader loader = BulkLoader.open(s.applicationId(), s.sink(), s.topics());
+             BulkLoader loader = BulkLoader.open(s.applicationId(), s.sink(), s.topics(), s.kafka().clientConfig());
              Admin admin = Admin.create(s.kafka().clientConfig())) {
             for (String topic : s.topics().readModel()) {
                 loads.add(load(topic, consumer, loader, admin, progress));

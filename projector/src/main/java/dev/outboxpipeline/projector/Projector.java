@@ -62,6 +62,7 @@ public final class Projector implements AutoCloseable {
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile SinkWriter sinkWriter;
     private volatile StreamsFailure streamsFailure;
+    private volatile EventTimeLag timeLag;
 
     private Projector(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
@@ -85,16 +86,21 @@ public final class Projector implements AutoCloseable {
         try {
             retry("the sink database", () -> Migrations.migrate(Database.SINK, settings.sink()));
             retry("Kafka", () -> {
-                try (Admin admin = Admin.create(settings.kafka().clientConfig())) {
+                Admin admin = Admin.create(settings.kafka().clientConfig());
+                try {
                     TopicSetup.prepare(admin, settings.topics(), settings.eventTopics(), settings.readModelTopics());
+                } finally {
+                    admin.close(Duration.ofSeconds(1)); // by default it would wait out calls to an absent Kafka
                 }
             });
             if (stop.getCount() == 0) {
                 return;
             }
             startStreams();
+            timeLag = new EventTimeLag(settings, registry);
             sinkWriter = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
-                    settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch()), registry);
+                    settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(),
+                    settings.deletionMarkerRetention()), registry);
             waitingFor = null;
             LOG.info("projector {} started: HTTP on {}:{}, state in {}", settings.applicationId(),
                     settings.httpHost(), http.port(), settings.stateDir());
@@ -106,7 +112,8 @@ public final class Projector implements AutoCloseable {
     }
 
     private void startStreams() {
-        KafkaStreams s = new KafkaStreams(ReadModelTopology.build(new StreamsBuilder(), settings.topics()),
+        KafkaStreams s = new KafkaStreams(ReadModelTopology.build(new StreamsBuilder(), settings.topics(),
+                settings.deletionMarkerRetention()),
                 streamsConfig(settings, self.get()));
         streamsFailure = new StreamsFailure(settings.applicationId());
         s.setUncaughtExceptionHandler(streamsFailure);
@@ -122,6 +129,9 @@ public final class Projector implements AutoCloseable {
     /** Runs {@code step} until it succeeds; an unreachable dependency is waited for, bad configuration is thrown. */
     private void retry(String what, Runnable step) {
         Duration wait = FIRST_RETRY;
+        if (waitingFor == null || waitingFor.equals("starting") || !waitingFor.startsWith("waiting for " + what)) {
+            waitingFor = "waiting for " + what;
+        }
         while (stop.getCount() > 0) {
             try {
                 step.run();
@@ -213,6 +223,11 @@ public final class Projector implements AutoCloseable {
         } else if (reason == null) {
             reason = "the sink writer is starting";
         }
+        EventTimeLag lag = timeLag;
+        if (lag != null) {
+            details.put("eventsTimeLagSeconds", lag.age().toSeconds());
+            lag.warning().ifPresent(w -> details.put("warning", w));
+        }
         if (reason != null) {
             details.put("reason", reason);
             return Health.down(details);
@@ -246,6 +261,9 @@ public final class Projector implements AutoCloseable {
             starter.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (timeLag != null) {
+            timeLag.close();
         }
         if (sinkWriter != null) {
             sinkWriter.close();

@@ -48,8 +48,14 @@ public final class SinkWriter implements AutoCloseable {
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
     /** How the writer is set up. */
+    /** How the writer is set up; {@code deletionMarkerRetention} is how long {@code deleted_row} keeps a delete. */
     public record Config(String applicationId, JdbcSettings sink, Map<String, Object> kafkaClientConfig,
-                         Topics topics, int maxBatch) {
+                         Topics topics, int maxBatch, Duration deletionMarkerRetention) {
+
+        public Config(String applicationId, JdbcSettings sink, Map<String, Object> kafkaClientConfig, Topics topics,
+                      int maxBatch) {
+            this(applicationId, sink, kafkaClientConfig, topics, maxBatch, DeletionMarkers.DEFAULT_RETENTION);
+        }
     }
 
     private final Config config;
@@ -74,12 +80,26 @@ public final class SinkWriter implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sink-writer");
+        // the store's id in the client id lets a bootstrap --follow see which store a group member writes
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix(config.applicationId()) + storeId(config.sink()));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.metrics = new SinkMetrics(registry);
         this.deadLetters = new SinkDeadLetters(config.topics().deadLetters(), config.kafkaClientConfig(),
                 config.applicationId() + "-sink-dead-letters");
         this.thread = new Thread(this::run, "projector-sink-writer");
+    }
+
+    /** Members of an application's sink group have client ids of this prefix, then their store's id. */
+    public static String clientIdPrefix(String applicationId) {
+        return applicationId + "-sink-writer-";
+    }
+
+    private static String storeId(JdbcSettings sink) {
+        try {
+            return SinkIdentity.read(sink).storeId().toString();
+        } catch (RuntimeException e) {
+            return "unknown"; // the writer waits for the database anyway
+        }
     }
 
     public static SinkWriter start(Config config, MeterRegistry registry) {
@@ -119,6 +139,7 @@ public final class SinkWriter implements AutoCloseable {
                     applyWithRetry(records);
                 }
                 updateLag();
+                pruneDeletionMarkers();
             }
         } catch (WakeupException e) {
             // stopping
@@ -226,6 +247,28 @@ public final class SinkWriter implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         lastOffsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset + 1)));
         consumer.commitAsync(commit, null);
+    }
+
+    private long nextPrune = System.nanoTime();
+
+    /** Drops {@code deleted_row} entries past their retention, now and then; a failure waits for the next time. */
+    private void pruneDeletionMarkers() {
+        if (System.nanoTime() < nextPrune) {
+            return;
+        }
+        Duration every = DeletionMarkers.PRUNE_EVERY.compareTo(config.deletionMarkerRetention()) < 0
+                ? DeletionMarkers.PRUNE_EVERY : config.deletionMarkerRetention();
+        nextPrune = System.nanoTime() + every.toNanos();
+        try {
+            int pruned = DeletionMarkers.prune(connection(), config.deletionMarkerRetention());
+            if (pruned > 0) {
+                LOG.info("pruned {} deletion markers older than {} from deleted_row", pruned,
+                        config.deletionMarkerRetention());
+            }
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            LOG.warn("pruning deleted_row failed (tried again in {}): {}", every, e.getMessage());
+        }
     }
 
     private void updateLag() {

@@ -170,6 +170,43 @@ class SinkWriterIT {
         assertThat(rows.query("SELECT customer_name FROM order_view")).containsExactly("Other customer");
     }
 
+    // Regression: while the sink was down the writer retried without polling, so Kafka dropped it from its
+    // group after max.poll.interval.ms and rebalanced on every retry.
+    @Test
+    void whileTheSinkIsDownTheWriterStaysInItsGroupAndCatchesUpWhenItIsBack() throws Exception {
+        String before = UUID.randomUUID().toString();
+        String during = UUID.randomUUID().toString();
+        send(customer(before, "Ada", 1));
+        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "max.poll.interval.ms", 3_000);
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        SinkRows server = new SinkRows(JdbcSettings.of(JdbcSettings.SINK, postgres.jdbcUrl(), postgres.user(),
+                postgres.password()));
+        try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config(name, sink, kafkaConfig, topics, 5_000), registry);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await().atMost(PATIENCE).until(() -> appliedOffset() == 0);
+
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> { // the sink database goes away
+                server.query("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE datname = '" + name + "'");
+                server.execute("ALTER DATABASE " + name + " RENAME TO " + name + "_away");
+                return true;
+            });
+            send(customer(during, "Grace", 1));
+            await().atMost(PATIENCE).until(() -> registry.counter(SinkMetrics.FAILURES).count() > 0);
+            await().during(Duration.ofSeconds(10)).atMost(PATIENCE).until(() -> members(admin) == 1);
+
+            server.execute("ALTER DATABASE " + name + "_away RENAME TO " + name);
+            await().atMost(PATIENCE).until(() -> appliedOffset() == 2);
+            assertThat(writer.failure()).isEmpty();
+        }
+        assertThat(rows.customers()).hasSize(2);
+    }
+
+    private int members(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of(name + "-sink")).all().get(30, TimeUnit.SECONDS)
+                .get(name + "-sink").members().size();
+    }
+
     private SinkWriter.Config config() {
         return new SinkWriter.Config(name, sink, Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, 5_000);
     }

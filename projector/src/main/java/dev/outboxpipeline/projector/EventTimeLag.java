@@ -93,7 +93,10 @@ final class EventTimeLag implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
             List<TopicPartition> behind = partitions.stream()
                     .filter(tp -> committed.get(tp) == null || committed.get(tp).offset() < end.get(tp)).toList();
-            consumer.assign(behind);
+            if (!consumer.assignment().containsAll(partitions)) {
+                consumer.assign(partitions); // kept: changing it drops fetches in flight, with a warning each
+            }
+            consumer.pause(partitions);
             for (TopicPartition tp : behind) {
                 OffsetAndMetadata at = committed.get(tp);
                 if (at == null) {
@@ -102,6 +105,7 @@ final class EventTimeLag implements AutoCloseable {
                     consumer.seek(tp, at.offset());
                 }
             }
+            consumer.resume(behind);
             // the first record past the committed offset of each partition (a partition holding only
             // transaction markers there yields none, and is not behind)
             Map<TopicPartition, Long> firstTimestamp = new HashMap<>();
@@ -112,7 +116,7 @@ final class EventTimeLag implements AutoCloseable {
                 }
                 consumer.pause(firstTimestamp.keySet());
             }
-            consumer.assign(List.of());
+            consumer.pause(partitions);
             long now = System.currentTimeMillis();
             long oldest = 0;
             for (long ts : firstTimestamp.values()) {

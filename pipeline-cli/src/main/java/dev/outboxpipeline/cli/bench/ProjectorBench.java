@@ -14,6 +14,7 @@ import dev.outboxpipeline.projector.ProjectorSettings;
 import dev.outboxpipeline.projector.sink.SinkMetrics;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -273,46 +274,53 @@ public final class ProjectorBench implements Callable<Integer> {
 
     /** Lags (ms) of the changes applied while measuring. */
     /**
-     * The end-to-end lag as users read it, from the sink writer's {@code projector.event.lag} timer: counts
-     * from the start of the measurement; percentiles are the timer's (its recent window, about two minutes).
+     * The end-to-end lag as users read it, from the sink writer's {@code projector.event.lag} timer: the
+     * measured window is the difference of its cumulative histogram between the start and the end, so a
+     * percentile is the upper bound of the bucket it falls in (the buckets grow by about a tenth).
      */
     private static final class Lags {
         private final PrometheusMeterRegistry registry;
-        private long countAtStart;
-        private long countAtEnd = -1;
+        private CountAtBucket[] atStart = new CountAtBucket[0];
+        private CountAtBucket[] atEnd;
 
         Lags(PrometheusMeterRegistry registry) {
             this.registry = registry;
         }
 
         synchronized void measure(boolean on) {
-            long now = timer().count();
+            CountAtBucket[] now = registry.timer(SinkMetrics.EVENT_LAG).takeSnapshot().histogramCounts();
             if (on) {
-                countAtStart = now;
+                atStart = now;
             } else {
-                countAtEnd = now;
+                atEnd = now;
             }
         }
 
         synchronized long count() {
-            return (countAtEnd >= 0 ? countAtEnd : timer().count()) - countAtStart;
+            CountAtBucket[] end = end();
+            return end.length == 0 ? 0 : (long) (end[end.length - 1].count() - countAt(atStart, end.length - 1));
         }
 
         synchronized long percentile(int p) {
-            var snapshot = timer().takeSnapshot();
-            if (p == 100) {
-                return (long) snapshot.max(TimeUnit.MILLISECONDS);
+            CountAtBucket[] end = end();
+            long total = count();
+            if (total == 0) {
+                return -1;
             }
-            for (var v : snapshot.percentileValues()) {
-                if (Math.round(v.percentile() * 100) == p) {
-                    return (long) v.value(TimeUnit.MILLISECONDS);
+            for (int i = 0; i < end.length; i++) {
+                if (end[i].count() - countAt(atStart, i) >= Math.ceil(p / 100.0 * total)) {
+                    return (long) end[i].bucket(TimeUnit.MILLISECONDS);
                 }
             }
-            return -1;
+            return (long) end[end.length - 1].bucket(TimeUnit.MILLISECONDS);
         }
 
-        private io.micrometer.core.instrument.Timer timer() {
-            return registry.timer(SinkMetrics.EVENT_LAG);
+        private CountAtBucket[] end() {
+            return atEnd != null ? atEnd : registry.timer(SinkMetrics.EVENT_LAG).takeSnapshot().histogramCounts();
+        }
+
+        private static double countAt(CountAtBucket[] counts, int i) {
+            return i < counts.length ? counts[i].count() : 0;
         }
     }
 

@@ -139,8 +139,7 @@ class SinkWriterIT {
             assertThat(writer.failure()).isEmpty();
         }
 
-        assertThat(rows.query("SELECT id::text FROM purchase_order ORDER BY total"))
-                .containsExactly(good, after);
+        assertThat(rows.query("SELECT id::text FROM purchase_order")).containsExactlyInAnyOrder(good, after);
         List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), 2);
         assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(overflow, "not-a-uuid");
         assertThat(dead).anySatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_REASON))

@@ -14,7 +14,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,8 +79,8 @@ final class Topics implements AutoCloseable {
 
     /** Creates an event topic on first use; fails with the fix when it exists without compaction. Cached once fit. */
     TopicInfo ensureEventTopic(String topic) {
-        Map<String, String> configs = new LinkedHashMap<>(settings.eventTopics().topicConfigs());
-        return ensure(topic, settings.eventTopics().partitions(), configs, true);
+        TopicInfo known = ready.get(topic); // the per-event path: a map look-up, no admin call
+        return known != null ? known : ensure(topic, settings.eventTopics().partitions(), settings.eventTopics().topicConfigs(), true);
     }
 
     TopicInfo deadLetterTopic() {

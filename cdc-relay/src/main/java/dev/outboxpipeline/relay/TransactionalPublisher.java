@@ -135,7 +135,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         beginIfNeeded();
         if (openFor() > transactionTimeout.toNanos() / 10 * 9) {
             throw Refusal.untilRestarted("a source transaction is still being relayed after "
-                    + Duration.ofNanos(openFor()).toSeconds() + " s, near the Kafka transaction timeout "
+                    + Duration.ofNanos(openFor()).toMillis() + " ms, near the Kafka transaction timeout "
                     + RelaySettings.TRANSACTION_TIMEOUT + "=" + transactionTimeout + " (source LSN "
                     + SlotGuard.lsn(value.getStruct("source").getInt64("lsn")) + "): Kafka would abort it, and every "
                     + "retry would too. Nothing of it was published; its events wait in the replication slot. Raise "

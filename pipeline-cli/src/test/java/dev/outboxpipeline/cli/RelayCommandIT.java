@@ -10,13 +10,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RelayCommandIT {
 
+    // An unreachable database no longer exits 2: the relay waits and answers 503 (RelayLimitsIT in cdc-relay).
+
     @Test
-    void relayExitsTwoNamingTheUrlWhenNoDatabaseAnswersWithoutShowingThePassword() {
+    void relayResetExitsTwoWithoutAcceptGap() {
         CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", "jdbc:postgresql://127.0.0.1:1/shop",
-                "SOURCE_DB_PASSWORD", "hunter2", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"), "relay");
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"), "relay", "reset");
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("SOURCE_DB_URL").doesNotContain("hunter2");
+        assertThat(r.err()).contains("--accept-gap");
+    }
+
+    @Test
+    void relayResetRecordsNothingWhenTheRelayHasNoGap() {
+        PostgresServer server = SharedServers.postgres();
+        String url = server.createDatabase("relay_cmd_nogap");
+        dev.outboxpipeline.db.Migrations.migrate(dev.outboxpipeline.db.Database.SOURCE, dev.outboxpipeline.config.JdbcSettings.of(
+                dev.outboxpipeline.config.JdbcSettings.SOURCE, url, server.user(), server.password()));
+        CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", url, "SOURCE_DB_USER", server.user(),
+                "SOURCE_DB_PASSWORD", server.password(), "KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers(),
+                "RELAY_SLOT_NAME", "relay_cmd_nogap"), "relay", "reset", "--accept-gap");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("nothing recorded");
     }
 
     @Test
@@ -41,7 +57,8 @@ class RelayCommandIT {
 
     @Test
     void relayPrintsHelp() {
-        assertThat(CommandRun.of(Map.of(), "relay", "--help").out()).contains("RELAY_HTTP_PORT");
+        assertThat(CommandRun.of(Map.of(), "relay", "--help").out()).contains("RELAY_HTTP_PORT", "reset");
+        assertThat(CommandRun.of(Map.of(), "relay", "reset", "--help").out()).contains("--accept-gap");
         assertThat(CommandRun.of(Map.of(), "bench", "relay", "--help").out()).contains("--events");
     }
 }

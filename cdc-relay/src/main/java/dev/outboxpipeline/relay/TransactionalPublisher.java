@@ -116,8 +116,9 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
             String name = out.topic();
             try {
                 topic = topics.ensureEventTopic(name);
-            } catch (Topics.NotCompactedException e) {
-                // a valid event never goes to the dead-letter topic: stop, the events wait in the slot
+            } catch (dev.outboxpipeline.config.ConfigException e) {
+                // a valid event never goes to the dead-letter topic (not compacted, not allowed to create it):
+                // stop, the events wait in the slot
                 throw new Refusal(e.getMessage() + ". Events for " + name + " wait in the replication slot; the relay "
                         + "resumes by itself once the topic is fixed", () -> topics.recheck(name));
             }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Turns an event record (README "Event format") into a row, or throws {@link PoisonEventException}
+ * Turns an event record (docs/event-format.md) into a row, or throws {@link PoisonEventException}
  * saying what is wrong. Everything the sink needs is checked here, so that a bad event goes to the
  * dead-letter topic instead of stopping the sink writer later.
  */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DocsTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern LOCAL_LINK = Pattern.compile("\\]\\((?!https?:)([^)#\\s]+)(#[^)\\s]*)?\\)");
+    /** A Markdown link that is not a web address: a path, a #heading, or both. */
+    private static final Pattern LOCAL_LINK = Pattern.compile("\\]\\((?!https?:)([^)#\\s]+)?(#[^)\\s]*)?\\)");
 
     @Test
     void theReadmeIsShortAndLinksEveryDocsPage() throws IOException {
@@ -36,13 +38,19 @@ class DocsTest {
     }
 
     @Test
-    void everyLocalLinkPointsIntoTheRepositoryAtAFileThatExists() throws IOException {
+    void everyLocalLinkPointsIntoTheRepositoryAtAFileAndHeadingThatExist() throws IOException {
         List<Path> files = Stream.concat(Stream.of(ROOT.resolve("README.md")), docsPages().stream()).toList();
         for (Path file : files) {
-            Matcher link = LOCAL_LINK.matcher(Files.readString(file));
+            String text = Files.readString(file);
+            Matcher link = LOCAL_LINK.matcher(text);
             while (link.find()) {
-                Path target = file.getParent().resolve(link.group(1)).normalize();
-                assertThat(target).as(file.getFileName() + " links " + link.group(1)).startsWith(ROOT).exists();
+                Path target = link.group(1) == null ? file : file.getParent().resolve(link.group(1)).normalize();
+                String shown = file.getFileName() + " links " + link.group();
+                assertThat(target.startsWith(ROOT)).as(shown + ": inside the repository").isTrue();
+                assertThat(target).as(shown).exists();
+                if (link.group(2) != null && target.toString().endsWith(".md")) {
+                    assertThat(anchors(Files.readString(target))).as(shown).contains(link.group(2).substring(1));
+                }
             }
         }
     }
@@ -62,6 +70,14 @@ class DocsTest {
 
         assertThat(env.readNames()).hasSizeGreaterThan(30)
                 .allSatisfy(name -> assertThat(table).as("docs/configuration.md documents " + name).contains("`" + name + "`"));
+    }
+
+    /** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+    private static List<String> anchors(String markdown) {
+        return markdown.lines().filter(l -> l.startsWith("#"))
+                .map(l -> l.replaceFirst("^#+\\s*", "").toLowerCase(Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'))
+                .toList();
     }
 
     private static List<Path> docsPages() throws IOException {

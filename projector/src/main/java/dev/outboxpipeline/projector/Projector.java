@@ -4,6 +4,7 @@ import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.projector.analytics.Analytics;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
@@ -44,9 +45,11 @@ public final class Projector implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final SinkWriter sinkWriter;
+    private final AtomicReference<Analytics> analytics;
 
     private Projector(ProjectorSettings settings, ServiceHttp http, KafkaStreams streams,
-                      KafkaStreamsMetrics streamsMetrics, SinkWriter sinkWriter) {
+                      KafkaStreamsMetrics streamsMetrics, SinkWriter sinkWriter, AtomicReference<Analytics> analytics) {
+        this.analytics = analytics;
         this.settings = settings;
         this.http = http;
         this.streams = streams;
@@ -69,11 +72,15 @@ public final class Projector implements AutoCloseable {
         }
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<SinkWriter> sinkRef = new AtomicReference<>();
+        AtomicReference<Analytics> analytics = new AtomicReference<>();
         // The HTTP port must be known before Streams starts: it is the application.server others forward to.
         AtomicReference<HostInfo> self = new AtomicReference<>();
         ServiceHttp http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry,
                 () -> health(streamsRef.get(), sinkRef.get()),
-                app -> new ReadModelQueries(streamsRef::get, self::get).routes(app));
+                app -> {
+                    new ReadModelQueries(streamsRef::get, self::get).routes(app);
+                    Analytics.routes(app, analytics::get, self::get, settings, registry);
+                });
         try {
             self.set(new HostInfo(settings.advertisedHost(), http.port()));
             KafkaStreams streams = new KafkaStreams(
@@ -91,9 +98,12 @@ public final class Projector implements AutoCloseable {
             SinkWriter writer = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
                     settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(), onLag), registry);
             sinkRef.set(writer);
+            if (settings.analytics().enabled()) {
+                analytics.set(Analytics.start(settings, registry, self.get()));
+            }
             LOG.info("projector {} started: HTTP on {}:{}, state in {}", settings.applicationId(),
                     settings.httpHost(), http.port(), settings.stateDir());
-            return new Projector(settings, http, streams, metrics, writer);
+            return new Projector(settings, http, streams, metrics, writer, analytics);
         } catch (RuntimeException e) {
             http.close();
             throw e;
@@ -154,6 +164,9 @@ public final class Projector implements AutoCloseable {
     /** Stops in order: the sink writer finishes its batch, Streams commits and closes, then HTTP. */
     @Override
     public void close() {
+        if (analytics.get() != null) {
+            analytics.get().close();
+        }
         sinkWriter.close();
         streams.close(CLOSE_TIMEOUT);
         streamsMetrics.close();

@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.projector.analytics.AnalyticsSettings;
 import dev.outboxpipeline.projector.topology.Topics;
 
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.time.Duration;
  */
 public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSettings kafka, Topics topics,
                                 String httpHost, int httpPort, String advertisedHost, Path stateDir,
-                                Duration commitInterval, int streamThreads, int sinkBatch, int topicPartitions) {
+                                Duration commitInterval, int streamThreads, int sinkBatch, int topicPartitions,
+                                AnalyticsSettings analytics) {
 
     public static final String DEFAULT_APPLICATION_ID = "projector";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -49,38 +51,45 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                 env.duration("PROJECTOR_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
                 env.intValue("PROJECTOR_STREAM_THREADS", 1, 1, 64),
                 env.intValue("PROJECTOR_SINK_BATCH", DEFAULT_SINK_BATCH, 1, 100_000),
-                env.intValue("PROJECTOR_TOPIC_PARTITIONS", DEFAULT_TOPIC_PARTITIONS, 1, 10_000));
+                env.intValue("PROJECTOR_TOPIC_PARTITIONS", DEFAULT_TOPIC_PARTITIONS, 1, 10_000),
+                AnalyticsSettings.fromEnv(env));
     }
 
-    /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one). */
+    /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one); analytics off (tests opt in). */
     public static ProjectorSettings of(JdbcSettings sink, KafkaSettings kafka) {
         return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
-                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, DEFAULT_TOPIC_PARTITIONS);
+                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, DEFAULT_TOPIC_PARTITIONS,
+                AnalyticsSettings.off());
     }
 
     public ProjectorSettings withApplicationId(String id) {
         return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, topicPartitions, analytics);
     }
 
     public ProjectorSettings withTopics(Topics t) {
         return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, topicPartitions, analytics);
     }
 
     public ProjectorSettings withStateDir(Path dir) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, topicPartitions, analytics);
     }
 
     public ProjectorSettings withCommitInterval(Duration interval) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                interval, streamThreads, sinkBatch, topicPartitions);
+                interval, streamThreads, sinkBatch, topicPartitions, analytics);
     }
 
     public ProjectorSettings withTopicPartitions(int partitions) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, partitions);
+                commitInterval, streamThreads, sinkBatch, partitions, analytics);
+    }
+
+    public ProjectorSettings withAnalytics(AnalyticsSettings a) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, topicPartitions, a);
     }
 
     private static Path defaultStateDir() {

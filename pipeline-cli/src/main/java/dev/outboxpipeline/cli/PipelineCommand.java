@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
                 "Configuration comes from environment variables: see the README's table."},
         subcommands = {DemoCommand.class, MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
-                BootstrapCommand.class, VerifyCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                BootstrapCommand.class, VerifyCommand.class, VerifyAnalyticsCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand {
 
     public static final int CHECK_FAILED = 1;

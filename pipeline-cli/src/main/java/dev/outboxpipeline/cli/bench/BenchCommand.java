@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (throughput, CPU, latency) on local PostgreSQL and Kafka.",
-        subcommands = {WriterBenchCommand.class, BenchRelayCommand.class, ProjectorBench.class, BootstrapBench.class})
+        subcommands = {WriterBenchCommand.class, BenchRelayCommand.class, ProjectorBench.class, BenchAnalyticsCommand.class, BootstrapBench.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -62,8 +62,10 @@ public final class Analytics implements AutoCloseable {
         Counter late = Counter.builder("analytics.events.late")
                 .description("valid events later than the grace, left out of their windows (see analytics.late)")
                 .register(registry);
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> ref = new java.util.concurrent.atomic.AtomicReference<>();
         KafkaStreams streams = new KafkaStreams(AnalyticsTopology.build(new StreamsBuilder(), topics, settings,
-                inputPartitions, late::increment), config(projector, applicationId, self));
+                inputPartitions, late::increment, () -> caughtUp(ref.get(), topics)), config(projector, applicationId, self));
+        ref.set(streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("analytics stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -96,6 +98,27 @@ public final class Analytics implements AutoCloseable {
 
     public Optional<String> sinkFailure() {
         return sink.failure();
+    }
+
+    /**
+     * Whether this instance's consumer has fetched its event partitions to their end: every
+     * {@code records-lag} it reports on them is zero, and it reports at least one (none before the
+     * first fetch).
+     */
+    static boolean caughtUp(KafkaStreams streams, AnalyticsTopics topics) {
+        if (streams == null) {
+            return false;
+        }
+        boolean any = false;
+        for (org.apache.kafka.common.Metric m : streams.metrics().values()) {
+            if (m.metricName().name().equals("records-lag") && topics.events().contains(m.metricName().tags().get("topic"))) {
+                if (!(m.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() > 0) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     static Properties config(ProjectorSettings s, String applicationId, HostInfo self) {

@@ -64,10 +64,12 @@ public final class AnalyticsTopology {
 
     /**
      * {@code inputPartitions} is the number of tasks reading the event topics (their largest partition
-     * count): a window is final once that many partitions' watermarks have passed it.
+     * count): a window is final once that many partitions' watermarks have passed it. {@code onLate}
+     * hears of each late event; {@code inputCaughtUp} says whether the consumer has no lag on the event
+     * topics, which lets an idle partition advance its watermark with the wall clock.
      */
     public static Topology build(StreamsBuilder builder, AnalyticsTopics topics, AnalyticsSettings settings,
-                                 int inputPartitions, Runnable onLate) {
+                                 int inputPartitions, Runnable onLate, java.util.function.BooleanSupplier inputCaughtUp) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATE_STORE),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Activity> customers = builder.stream(topics.customerEvents(), consumed("analytics-customer-events"))
@@ -75,7 +77,7 @@ public final class AnalyticsTopology {
         KStream<String, Activity> orders = builder.stream(topics.orderEvents(), consumed("analytics-order-events"))
                 .processValues(() -> parse((key, r) -> ActivityParser.order(r.value(), r.headers())), Named.as("analytics-order-activity"));
         KStream<String, Activity> gated = customers.merge(orders, Named.as("analytics-activity"))
-                .process(() -> new LatenessGate(GATE_STORE, settings.grace(), onLate), Named.as("analytics-lateness-gate"), GATE_STORE);
+                .process(() -> new LatenessGate(GATE_STORE, settings.grace(), onLate, inputCaughtUp), Named.as("analytics-lateness-gate"), GATE_STORE);
         gated.filter((k, a) -> a.isLate(), Named.as("analytics-late"))
                 .to(topics.late(), Produced.with(Serdes.String(), ACTIVITIES).withName("analytics-late-events"));
         KStream<String, Activity> onTime = gated.filterNot((k, a) -> a.isLate(), Named.as("analytics-on-time"));

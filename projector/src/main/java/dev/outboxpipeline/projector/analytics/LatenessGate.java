@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides lateness where the order is still the relay's, before any repartition: per input partition
@@ -16,9 +17,11 @@ import java.time.Duration;
  * close on the lowest watermark of all partitions: a repartition interleaves the partitions unevenly
  * while a backlog drains, so the downstream stream time cannot say when a window is complete.
  *
- * <p>A partition that has seen nothing for a while (idle, not behind: a backlog would be flowing)
- * advances its watermark with the wall clock, less a margin for the relay's own delay, so a quiet
- * line still closes its windows within the grace plus a few seconds.
+ * <p>A partition that has seen nothing for a while while the input is caught up (no consumer lag on
+ * the event topics: idle, not behind) advances its watermark with the wall clock, less a margin for
+ * the relay's own delay, so a quiet line still closes its windows within the grace plus a few
+ * seconds. Silence alone is not enough: a task that starts slowly on a backlog would otherwise jump
+ * its watermark past all of it and count every event of the backlog as late.
  */
 final class LatenessGate implements Processor<String, Activity, String, Activity> {
 
@@ -31,12 +34,14 @@ final class LatenessGate implements Processor<String, Activity, String, Activity
     private final long graceMs;
     private final long idleAfterMs;
     private final Runnable onLate;
+    private final BooleanSupplier caughtUp;
     private ProcessorContext<String, Activity> context;
     private KeyValueStore<String, Long> store;
     private long lastRecordAt;
     private long emitted = Long.MIN_VALUE;
 
-    LatenessGate(String storeName, Duration grace, Runnable onLate) {
+    LatenessGate(String storeName, Duration grace, Runnable onLate, BooleanSupplier caughtUp) {
+        this.caughtUp = caughtUp;
         this.storeName = storeName;
         this.graceMs = grace.toMillis();
         this.idleAfterMs = Math.max(grace.toMillis(), TICK.multipliedBy(2).toMillis());
@@ -70,7 +75,7 @@ final class LatenessGate implements Processor<String, Activity, String, Activity
 
     private void tick(long now) {
         long watermark = watermark();
-        if (now - lastRecordAt >= idleAfterMs && now - IDLE_MARGIN.toMillis() > watermark) {
+        if (now - lastRecordAt >= idleAfterMs && now - IDLE_MARGIN.toMillis() > watermark && caughtUp.getAsBoolean()) {
             watermark = now - IDLE_MARGIN.toMillis();
             store.put(KEY, watermark);
         }

@@ -35,6 +35,7 @@ class AnalyticsTopologyTest {
     private static final long MINUTE = 60_000;
 
     private final AtomicInteger late = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean caughtUp = new java.util.concurrent.atomic.AtomicBoolean(true);
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> customerEvents;
     private TestInputTopic<String, byte[]> orderEvents;
@@ -46,7 +47,7 @@ class AnalyticsTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(AnalyticsTopology.build(new StreamsBuilder(), TOPICS, settings, inputPartitions,
-                late::incrementAndGet), props, Instant.ofEpochMilli(T0));
+                late::incrementAndGet, caughtUp::get), props, Instant.ofEpochMilli(T0));
         customerEvents = driver.createInputTopic(TOPICS.customerEvents(), new StringSerializer(), new ByteArraySerializer());
         orderEvents = driver.createInputTopic(TOPICS.orderEvents(), new StringSerializer(), new ByteArraySerializer());
     }
@@ -178,6 +179,18 @@ class AnalyticsTopologyTest {
         ticks(5);
         assertThat(finals(TOPICS.revenueRows())).singleElement()
                 .satisfies(f -> assertThat(f.get("orders").asLong()).isEqualTo(1));
+    }
+
+    /** Story: a task that started slowly on a backlog took its silence for idleness and dropped the backlog as late. */
+    @Test
+    void aSilentPartitionWithABacklogStillToFetchDoesNotAdvanceWithTheWallClock() {
+        start();
+        caughtUp.set(false);
+        ticks(60);
+        placed(ada, T0 + 5_000, 1); // the backlog's first event arrives a minute after the start
+
+        assertThat(late).hasValue(0);
+        assertThat(rows(TOPICS.revenueRows())).singleElement().satisfies(r -> assertThat(r.get("final").asBoolean()).isFalse());
     }
 
     @Test

@@ -134,7 +134,8 @@ public final class AnalyticsCheck {
     }
 
     private static String describe(Revenue r) {
-        return r.orders() + " orders" + (r.revenue() == null ? "" : ", revenue " + r.revenue().toPlainString());
+        return r.orders() + " orders" + (r.revenue() == null ? ""
+                : ", revenue " + r.revenue().setScale(Math.max(2, r.revenue().scale())).toPlainString()); // as money: 21.00
     }
 
     /** Reads a topic from its beginning up to its end offsets at start, {@code read_committed}. */

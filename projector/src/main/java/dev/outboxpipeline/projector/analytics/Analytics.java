@@ -4,9 +4,12 @@ import dev.outboxpipeline.projector.ProjectorSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.javalin.Javalin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -26,6 +31,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The running analytics: their own Kafka Streams application (exactly-once v2, application id
@@ -62,7 +69,7 @@ public final class Analytics implements AutoCloseable {
         Counter late = Counter.builder("analytics.events.late")
                 .description("valid events later than the grace, left out of their windows (see analytics.late)")
                 .register(registry);
-        java.util.concurrent.atomic.AtomicReference<KafkaStreams> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<KafkaStreams> ref = new AtomicReference<>();
         KafkaStreams streams = new KafkaStreams(AnalyticsTopology.build(new StreamsBuilder(), topics, settings,
                 inputPartitions, late::increment, () -> caughtUp(ref.get(), topics)), config(projector, applicationId, self));
         ref.set(streams);
@@ -81,8 +88,8 @@ public final class Analytics implements AutoCloseable {
     }
 
     /** The analytics' HTTP routes: the window queries and the dashboard. */
-    public static void routes(io.javalin.Javalin app, java.util.function.Supplier<Analytics> analytics,
-                              java.util.function.Supplier<HostInfo> self, ProjectorSettings projector, MeterRegistry registry) {
+    public static void routes(Javalin app, Supplier<Analytics> analytics, Supplier<HostInfo> self,
+                              ProjectorSettings projector, MeterRegistry registry) {
         new AnalyticsQueries(analytics, self, projector.analytics()).routes(app);
         new Dashboard(projector.sink(), registry).routes(app);
     }
@@ -101,24 +108,26 @@ public final class Analytics implements AutoCloseable {
     }
 
     /**
-     * Whether this instance's consumer has fetched its event partitions to their end: every
-     * {@code records-lag} it reports on them is zero, and it reports at least one (none before the
-     * first fetch).
+     * Whether this instance's consumer has fetched every event partition of its active tasks to the
+     * end: each has a {@code records-lag} of zero. A partition not fetched yet has no such metric and
+     * counts as behind, so a slow start on a backlog is never taken for idleness.
      */
     static boolean caughtUp(KafkaStreams streams, AnalyticsTopics topics) {
-        if (streams == null) {
+        if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
             return false;
         }
-        boolean any = false;
-        for (org.apache.kafka.common.Metric m : streams.metrics().values()) {
-            if (m.metricName().name().equals("records-lag") && topics.events().contains(m.metricName().tags().get("topic"))) {
-                if (!(m.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() > 0) {
-                    return false;
-                }
-                any = true;
+        Set<TopicPartition> assigned = new HashSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
+                task.topicPartitions().stream().filter(tp -> topics.events().contains(tp.topic())).forEach(assigned::add)));
+        Set<TopicPartition> fetchedToEnd = new HashSet<>();
+        for (Metric m : streams.metrics().values()) {
+            Map<String, String> tags = m.metricName().tags();
+            if (m.metricName().name().equals("records-lag") && topics.events().contains(tags.get("topic"))
+                    && m.metricValue() instanceof Number n && n.doubleValue() == 0) {
+                fetchedToEnd.add(new TopicPartition(tags.get("topic"), Integer.parseInt(tags.get("partition"))));
             }
         }
-        return any;
+        return !assigned.isEmpty() && fetchedToEnd.containsAll(assigned);
     }
 
     static Properties config(ProjectorSettings s, String applicationId, HostInfo self) {
@@ -164,7 +173,7 @@ public final class Analytics implements AutoCloseable {
 
     private static void create(Admin admin, NewTopic topic) throws InterruptedException, TimeoutException {
         try {
-            admin.createTopics(java.util.List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
             LOG.info("created topic {}", topic.name());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -17,15 +17,20 @@ import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -69,7 +74,7 @@ public final class AnalyticsTopology {
      * topics, which lets an idle partition advance its watermark with the wall clock.
      */
     public static Topology build(StreamsBuilder builder, AnalyticsTopics topics, AnalyticsSettings settings,
-                                 int inputPartitions, Runnable onLate, java.util.function.BooleanSupplier inputCaughtUp) {
+                                 int inputPartitions, Runnable onLate, BooleanSupplier inputCaughtUp) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATE_STORE),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Activity> customers = builder.stream(topics.customerEvents(), consumed("analytics-customer-events"))
@@ -146,18 +151,18 @@ public final class AnalyticsTopology {
                 .processValues(() -> new WatermarkSplitter(watermarkStore), Named.as(name + "-watermarks"), watermarkStore);
     }
 
-    private static <V, R extends WindowRow<R>> org.apache.kafka.streams.processor.api.ProcessorSupplier<Windowed<String>, V, String, R>
+    private static <V, R extends WindowRow<R>> ProcessorSupplier<Windowed<String>, V, String, R>
     finaliser(String pendingStore, Serde<R> rows, String watermarkStore, int partitions, Duration grace,
               Function<Windowed<String>, String> id, BiFunction<Windowed<String>, V, R> running) {
-        return new org.apache.kafka.streams.processor.api.ProcessorSupplier<>() {
+        return new ProcessorSupplier<>() {
             @Override
-            public org.apache.kafka.streams.processor.api.Processor<Windowed<String>, V, String, R> get() {
+            public Processor<Windowed<String>, V, String, R> get() {
                 return new Finaliser<>(pendingStore, watermarkStore, partitions, grace, id, running);
             }
 
             @Override
-            public java.util.Set<org.apache.kafka.streams.state.StoreBuilder<?>> stores() {
-                return java.util.Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pendingStore),
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pendingStore),
                         Serdes.String(), rows));
             }
         };

@@ -82,7 +82,7 @@ public final class BrokerCluster implements AutoCloseable {
             c.put("num.partitions", "1");
             c.put("auto.create.topics.enable", "false");
             // a paused relay's transaction must time out soon, and the coordinator must abort it promptly
-            c.put("transaction.max.timeout.ms", Long.toString(ChaosTimeouts.TRANSACTION_TIMEOUT.toMillis()));
+            c.put("transaction.max.timeout.ms", Long.toString(ChaosTimeouts.BROKER_TRANSACTION_MAX_TIMEOUT.toMillis()));
             c.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "5000");
             Path file = directory.resolve("node-" + (i + 1) + ".properties");
             Properties p = new Properties();
@@ -130,6 +130,10 @@ public final class BrokerCluster implements AutoCloseable {
     /** Waits until {@code count} nodes are registered with the cluster. */
     public void awaitNodes(int count) {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        // an admin client on a port nobody listens on yet logs a warning per retry: wait for a listener first
+        while (ports.stream().noneMatch(BrokerCluster::listening) && Instant.now().isBefore(deadline)) {
+            Pause.of(Duration.ofMillis(500));
+        }
         try (Admin admin = admin()) {
             while (true) {
                 try {
@@ -145,6 +149,15 @@ public final class BrokerCluster implements AutoCloseable {
                 }
                 Pause.of(Duration.ofMillis(500));
             }
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.outboxpipeline.cli.PipelineCommand;
 import dev.outboxpipeline.config.Durations;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.ops.ServiceHttp;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,6 +70,7 @@ public final class ChaosCommand implements Callable<Integer> {
             err.println("error: --fault-rate must be positive, e.g. 6");
             return PipelineCommand.BAD_CONFIGURATION;
         }
+        quietInProcessLogs();
         Duration d = Durations.parse("--duration", duration);
         long s = seed == null ? System.nanoTime() & 0xffffff : seed;
         out.println("chaos: seed " + s + " (replay with --seed " + s + ")");
@@ -84,6 +86,20 @@ public final class ChaosCommand implements Callable<Integer> {
         out.println("report: " + reportDir.resolve("chaos.json") + ", timeline: " + reportDir.resolve("chaos.png"));
         out.flush();
         return report.passed() ? 0 : PipelineCommand.CHECK_FAILED;
+    }
+
+    /**
+     * The writer's load and the probe run in this JVM and log every connection a fault breaks; the faults are the
+     * point, so those logs are noise here (the children's logs are in the report directory).
+     */
+    static void quietInProcessLogs() {
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        for (String name : new String[] {"org.hibernate", "com.zaxxer.hikari", "dev.outboxpipeline.writer",
+                "org.apache.kafka", "org.postgresql"}) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
     }
 
     /** Writes chaos.json and chaos.png into {@code dir}. */

@@ -74,6 +74,12 @@ final class ChaosLine implements AutoCloseable {
     }
 
     private void boot(Env given, int brokerCount, Consumer<String> out) {
+        try {
+            Files.createDirectories(logs);
+            stateDir = Files.createTempDirectory("chaos-streams-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         if (endpointsGiven(given)) {
             for (String name : List.of("SOURCE_DB_URL", "SOURCE_DB_USER", "SOURCE_DB_PASSWORD", "SINK_DB_URL",
                     "SINK_DB_USER", "SINK_DB_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS")) {
@@ -109,13 +115,6 @@ final class ChaosLine implements AutoCloseable {
         out.accept(Migrations.migrate(Database.SOURCE, sourceSettings()).describe(env.get("SOURCE_DB_URL")));
         out.accept(Migrations.migrate(Database.SINK, sinkSettings()).describe(env.get("SINK_DB_URL")));
         SinkAudit.install(sinkSettings());
-        try {
-            stateDir = Files.createTempDirectory("chaos-streams-");
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-
         relays = new ChildJvm[2];
         relayPorts = new int[2];
         for (int i = 0; i < 2; i++) {
@@ -125,7 +124,7 @@ final class ChaosLine implements AutoCloseable {
             e.put("RELAY_HTTP_PORT", Integer.toString(relayPorts[i]));
             e.put("RELAY_HEARTBEAT_INTERVAL", "1s");
             e.put("RELAY_STANDBY_RETRY", "1s");
-            e.put("KAFKA_TRANSACTION_TIMEOUT_MS", Long.toString(ChaosTimeouts.TRANSACTION_TIMEOUT.toMillis()));
+            e.put("RELAY_KAFKA_TRANSACTION_TIMEOUT", ChaosTimeouts.TRANSACTION_TIMEOUT.toSeconds() + "s");
             String name = "relay-" + (char) ('a' + i);
             relays[i] = keep(ChildJvm.start(name, "384m", LabCommand.class.getName(), List.of("relay"), e,
                     logs.resolve(name + ".log")));
@@ -206,7 +205,7 @@ final class ChaosLine implements AutoCloseable {
     /** The relay streaming from the slot now, if one is. */
     Optional<Integer> streamingRelay() {
         for (int i = 0; i < relays.length; i++) {
-            if (relays[i].alive() && get(relayPorts[i], "/health").map(b -> b.contains("\"STREAMING\"")).orElse(false)) {
+            if (relays[i] != null && relays[i].alive() && get(relayPorts[i], "/health").map(b -> b.contains("\"STREAMING\"")).orElse(false)) {
                 return Optional.of(i);
             }
         }

@@ -36,6 +36,8 @@ public final class ChaosRun {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration VERIFY_WAIT = Duration.ofMinutes(3);
     private static final long RECOVERED_LAG_MS = 1_000;
+    private static final Duration STEADY = Duration.ofSeconds(5);
+    private static final Duration STEADY_TIMEOUT = Duration.ofMinutes(5);
     private static final int LOAD_CLIENTS = 4;
     private static final int LOAD_KEYS = 200;
 
@@ -68,6 +70,7 @@ public final class ChaosRun {
         List<String> exits;
         try {
             Thread loadThread = startLoad(load, options, problems, out);
+            awaitSteadyState(probe, problems, out);
             long faultStart = System.currentTimeMillis();
             List<CompletableFuture<InjectedFault>> running = new ArrayList<>();
             for (PlannedFault planned : schedule.faults()) {
@@ -133,6 +136,29 @@ public final class ChaosRun {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * The projectors' start and first rebalance take a while on a busy machine: faults begin once the lag has stayed
+     * under a second for a few seconds, so that each recovery is measured from a steady state.
+     */
+    private static void awaitSteadyState(LagProbe probe, List<String> problems, Consumer<String> out) {
+        out.accept("chaos: load running; waiting for a steady state (lag under 1 s for " + STEADY.toSeconds() + " s)...");
+        long deadline = System.nanoTime() + STEADY_TIMEOUT.toNanos();
+        long steadySince = -1;
+        while (System.nanoTime() < deadline) {
+            if (probe.currentLagMillis() < RECOVERED_LAG_MS) {
+                steadySince = steadySince < 0 ? System.nanoTime() : steadySince;
+                if (System.nanoTime() - steadySince >= STEADY.toNanos()) {
+                    return;
+                }
+            } else {
+                steadySince = -1;
+            }
+            Pause.of(LagProbe.INTERVAL);
+        }
+        problems.add("the line did not reach a steady state (lag under 1 s) within " + STEADY_TIMEOUT
+                + " before the first fault; faults were injected anyway");
     }
 
     private static void awaitRelayed(List<CommittedEvent> committed, EventRecorder recorder, List<String> problems) {

@@ -54,36 +54,41 @@ final class EventRecorder implements AutoCloseable {
             Set<TopicPartition> assigned = new HashSet<>();
             long nextLookup = 0;
             while (!stopping) {
-                if (System.currentTimeMillis() >= nextLookup) {
-                    // the relay creates the topics with the first events; partitions may be added later
-                    Set<TopicPartition> all = new HashSet<>(assigned);
-                    for (Map.Entry<String, List<PartitionInfo>> t : consumer.listTopics(Duration.ofSeconds(10)).entrySet()) {
-                        if (TOPICS.contains(t.getKey())) {
-                            t.getValue().forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+                try {
+                    if (System.currentTimeMillis() >= nextLookup) {
+                        // the relay creates the topics with the first events; partitions may be added later
+                        Set<TopicPartition> all = new HashSet<>(assigned);
+                        for (Map.Entry<String, List<PartitionInfo>> t : consumer.listTopics(Duration.ofSeconds(10)).entrySet()) {
+                            if (TOPICS.contains(t.getKey())) {
+                                t.getValue().forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+                            }
                         }
+                        if (!all.equals(assigned)) {
+                            Set<TopicPartition> added = new HashSet<>(all);
+                            added.removeAll(assigned);
+                            consumer.assign(all);
+                            consumer.seekToBeginning(added);
+                            assigned = all;
+                        }
+                        nextLookup = System.currentTimeMillis() + 5_000;
                     }
-                    if (!all.equals(assigned)) {
-                        Set<TopicPartition> added = new HashSet<>(all);
-                        added.removeAll(assigned);
-                        consumer.assign(all);
-                        consumer.seekToBeginning(added);
-                        assigned = all;
+                    if (assigned.isEmpty()) {
+                        Pause.of(Duration.ofMillis(500));
+                        continue;
                     }
-                    nextLookup = System.currentTimeMillis() + 5_000;
-                }
-                if (assigned.isEmpty()) {
-                    Pause.of(Duration.ofMillis(500));
-                    continue;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    ConsumedEvent e = new ConsumedEvent(r.topic(), r.partition(), r.offset(),
-                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), header(r, "id"),
-                            header(r, "type"), parseVersion(header(r, "aggregate-version")));
-                    synchronized (events) {
-                        events.add(e);
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        ConsumedEvent e = new ConsumedEvent(r.topic(), r.partition(), r.offset(),
+                                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), header(r, "id"),
+                                header(r, "type"), parseVersion(header(r, "aggregate-version")));
+                        synchronized (events) {
+                            events.add(e);
+                        }
+                        ids.add(String.valueOf(e.id()));
+                        perSecond.merge((System.currentTimeMillis() - startMillis) / 1000, 1L, Long::sum);
                     }
-                    ids.add(String.valueOf(e.id()));
-                    perSecond.merge((System.currentTimeMillis() - startMillis) / 1000, 1L, Long::sum);
+                } catch (RuntimeException e) {
+                    // a broker restarting or gone (metadata timed out): the consumer reconnects by itself
+                    Pause.of(Duration.ofSeconds(1));
                 }
             }
         } catch (RuntimeException e) {

@@ -70,7 +70,7 @@ public final class ChaosRun {
         List<String> exits;
         try {
             Thread loadThread = startLoad(load, options, problems, out);
-            awaitSteadyState(probe, problems, out);
+            awaitSteadyState(probe, problems, out, "before the first fault");
             long faultStart = System.currentTimeMillis();
             List<CompletableFuture<InjectedFault>> running = new ArrayList<>();
             for (PlannedFault planned : schedule.faults()) {
@@ -80,6 +80,8 @@ public final class ChaosRun {
             }
             Pause.of(Duration.ofMillis(faultStart + options.duration().toMillis() - System.currentTimeMillis()));
             running.forEach(f -> faults.add(f.join()));
+            // the load goes on until the line has recovered from the last faults, so each gets a recovery time
+            awaitSteadyState(probe, problems, out, "after the last fault");
 
             out.accept("chaos: stopping the load and draining the line...");
             load.stop();
@@ -140,10 +142,11 @@ public final class ChaosRun {
 
     /**
      * The projectors' start and first rebalance take a while on a busy machine: faults begin once the lag has stayed
-     * under a second for a few seconds, so that each recovery is measured from a steady state.
+     * under a second for a few seconds, so that each recovery is measured from a steady state; the load ends the same
+     * way, so that the last faults' recovery is measured too.
      */
-    private static void awaitSteadyState(LagProbe probe, List<String> problems, Consumer<String> out) {
-        out.accept("chaos: load running; waiting for a steady state (lag under 1 s for " + STEADY.toSeconds() + " s)...");
+    private static void awaitSteadyState(LagProbe probe, List<String> problems, Consumer<String> out, String when) {
+        out.accept("chaos: waiting for a steady state " + when + " (lag under 1 s for " + STEADY.toSeconds() + " s)...");
         long deadline = System.nanoTime() + STEADY_TIMEOUT.toNanos();
         long steadySince = -1;
         while (System.nanoTime() < deadline) {
@@ -157,8 +160,7 @@ public final class ChaosRun {
             }
             Pause.of(LagProbe.INTERVAL);
         }
-        problems.add("the line did not reach a steady state (lag under 1 s) within " + STEADY_TIMEOUT
-                + " before the first fault; faults were injected anyway");
+        problems.add("the line did not reach a steady state (lag under 1 s) within " + STEADY_TIMEOUT + " " + when);
     }
 
     private static void awaitRelayed(List<CommittedEvent> committed, EventRecorder recorder, List<String> problems) {

@@ -111,6 +111,7 @@ final class FaultInjector {
             projector.start();
             int ok = 0;
             int failed = 0;
+            java.util.Map<Integer, Integer> failures = new java.util.TreeMap<>();
             long deadline = System.nanoTime() + RECOVER_TIMEOUT.toNanos();
             while (!line.projectorHealthy(victim) && System.nanoTime() < deadline) {
                 int status = ChaosLine.status(line.projectorPort(other), "/customers/" + probeCustomer);
@@ -118,11 +119,13 @@ final class FaultInjector {
                     ok++;
                 } else {
                     failed++;
+                    failures.merge(status, 1, Integer::sum);
                 }
                 Pause.of(Duration.ofMillis(250));
             }
             return done(Fault.PROJECTOR_KILL, projector.name(), start, -1, line.projector(other).name()
-                    + " answered " + ok + " of " + (ok + failed) + " queries while " + projector.name() + " restarted");
+                    + " answered " + ok + " of " + (ok + failed) + " queries while " + projector.name() + " restarted"
+                    + (failed == 0 ? "" : " (failed, by HTTP status, -1 no answer: " + failures + ")"));
         } finally {
             supervisor.release(projector);
         }

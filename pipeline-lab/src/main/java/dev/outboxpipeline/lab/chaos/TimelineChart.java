@@ -27,16 +27,20 @@ final class TimelineChart {
                 .title("chaos run, seed " + report.seed() + (report.passed() ? ": passed" : ": FAILED"))
                 .xAxisTitle("seconds since start").yAxisTitle("events per second").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW).setMarkerSize(0);
+        long first = report.timeline().values().stream().flatMap(List::stream).mapToLong(p -> p[0]).filter(x -> x >= 0)
+                .min().orElse(0);
+        long last = report.timeline().values().stream().flatMap(List::stream).mapToLong(p -> p[0]).max().orElse(0);
+        double top = 1;
         for (String name : List.of("written", "relayed", "applied")) {
-            series(chart, name, report.timeline().get(name), 1.0, 0);
+            List<long[]> filled = zeroFilled(report.timeline().get(name), first, last);
+            series(chart, name, filled, 1.0, 0);
+            top = Math.max(top, filled.stream().mapToDouble(p -> p[1]).max().orElse(1));
         }
         XYSeries lag = series(chart, "lag (s)", report.timeline().get("lagMs"), 0.001, 1);
         if (lag != null) {
             chart.setYAxisGroupTitle(1, "lag (s)");
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         }
-        double top = report.timeline().values().stream().flatMap(List::stream).filter(p -> p.length == 2)
-                .mapToDouble(p -> p[1]).max().orElse(1);
         int i = 0;
         for (InjectedFault f : report.faults()) {
             double x = f.startMs() / 1000.0;
@@ -50,6 +54,19 @@ final class TimelineChart {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + png + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A second without events is a zero, not a line drawn across the gap. */
+    private static List<long[]> zeroFilled(List<long[]> points, long first, long last) {
+        java.util.Map<Long, Long> bySecond = new java.util.HashMap<>();
+        if (points != null) {
+            points.forEach(p -> bySecond.put(p[0], p[1]));
+        }
+        List<long[]> filled = new ArrayList<>();
+        for (long x = first; x <= last; x++) {
+            filled.add(new long[] {x, bySecond.getOrDefault(x, 0L)});
+        }
+        return filled;
     }
 
     private static XYSeries series(XYChart chart, String name, List<long[]> points, double scale, int axis) {

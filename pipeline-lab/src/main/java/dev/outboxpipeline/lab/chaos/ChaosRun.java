@@ -190,28 +190,27 @@ public final class ChaosRun {
     }
 
     /**
-     * From the injection until the lag is back under a second, once it has risen above: a fault the lag never
-     * showed recovers in 0 ms. -1 when it did not come back before the end.
+     * From the injection until the lag is back under a second and stays there for {@link #STEADY}, counted from the end
+     * of the fault's action at the earliest (a brief dip during an outage is not a recovery). -1 when the line did not
+     * settle before the load ended.
      */
     static long recovery(InjectedFault f, List<LagProbe.Sample> samples, long runStart) {
         long start = runStart + f.startMs();
-        long risesBy = runStart + f.endMs() + 30_000;
-        Long rose = null;
+        long from = runStart + Math.max(f.startMs(), f.endMs());
+        Long underSince = null;
         for (LagProbe.Sample s : samples) {
-            if (s.atMillis() < start) {
+            if (s.atMillis() < from) {
                 continue;
             }
-            if (rose == null) {
-                if (s.lagMillis() >= RECOVERED_LAG_MS) {
-                    rose = s.atMillis();
-                } else if (s.atMillis() > risesBy) {
-                    return 0;
-                }
-            } else if (s.lagMillis() < RECOVERED_LAG_MS) {
-                return s.atMillis() - start;
+            if (s.lagMillis() >= RECOVERED_LAG_MS) {
+                underSince = null;
+            } else if (underSince == null) {
+                underSince = s.atMillis();
+            } else if (s.atMillis() - underSince >= STEADY.toMillis()) {
+                return underSince - start;
             }
         }
-        return rose == null ? 0 : -1;
+        return -1;
     }
 
     private static Map<String, List<long[]>> timeline(ChaosLine line, EventRecorder recorder, List<LagProbe.Sample> samples,

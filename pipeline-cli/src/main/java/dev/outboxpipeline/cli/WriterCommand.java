@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
+        header = "Runs the shop service: rows and outbox events over HTTP.",
         description = {"Runs the shop service: the HTTP JSON API that writes business rows and outbox events in one"
                 + " transaction, with /health and /metrics. Stops on Ctrl-C or SIGTERM.",
                 "Reads SOURCE_DB_URL/_USER/_PASSWORD, WRITER_HTTP_HOST, WRITER_HTTP_PORT,"

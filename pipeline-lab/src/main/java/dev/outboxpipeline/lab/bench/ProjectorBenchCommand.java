@@ -1,13 +1,10 @@
 package dev.outboxpipeline.lab.bench;
 
+import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
-import dev.outboxpipeline.infra.KafkaBroker;
-import dev.outboxpipeline.infra.PostgresServer;
-import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
@@ -15,16 +12,11 @@ import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -41,19 +33,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 @Command(name = "projector", mixinStandardHelpOptions = true,
+        header = "The projector's end-to-end lag, catch-up and sink rates.",
         description = {"Measures the projector on a throwaway PostgreSQL and Kafka broker:",
                 "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
                 "2. catching up a backlog of events (events/s through Streams and the sink);",
                 "3. the sink writer alone replaying the read-model topics (rows/s)."})
-public final class ProjectorBenchCommand implements Callable<Integer> {
+public final class ProjectorBenchCommand implements ReportingBench {
 
     // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
     private static final Duration TICK = Duration.ofMillis(50);
@@ -81,31 +71,44 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     private int partitions;
 
+    @ParentCommand
+    BenchCommand bench;
+
+    BenchReport report = new BenchReport();
+
+    @Override
+    public void reportTo(BenchCommand bench, BenchReport report) {
+        this.bench = bench;
+        this.report = report;
+    }
+
     private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        out.println("machine load before: " + load());
-        try (PostgresServer postgres = PostgresServers.start("bench-projector", System.err);
-             KafkaBroker kafka = KafkaBroker.start()) {
+        out.println("machine load before: " + Machine.load());
+        report.setting("projector", "rate", rate);
+        report.setting("projector", "seconds", seconds);
+        report.setting("projector", "backlog", backlog);
+        try (BenchServers servers = BenchServers.postgresAndKafka("bench-projector", bench.env())) {
             int run = 0;
             for (String interval : commitIntervals) {
-                steady(postgres, kafka, ++run, dev.outboxpipeline.config.Durations.parse("--commit-interval", interval));
+                steady(servers, ++run, dev.outboxpipeline.config.Durations.parse("--commit-interval", interval));
             }
-            Topics filled = catchUp(postgres, kafka);
-            sinkAlone(postgres, kafka, filled);
+            Topics filled = catchUp(servers);
+            sinkAlone(servers, filled);
         }
-        out.println("machine load after: " + load());
+        out.println("machine load after: " + Machine.load());
         return 0;
     }
 
-    private void steady(PostgresServer postgres, KafkaBroker kafka, int run, Duration commitInterval) throws Exception {
+    private void steady(BenchServers servers, int run, Duration commitInterval) throws Exception {
         Topics topics = Topics.withPrefix("steady" + run + ".");
-        ProjectorSettings settings = settings(postgres, kafka, "steady" + run, topics).withCommitInterval(commitInterval);
+        ProjectorSettings settings = settings(servers, "steady" + run, topics).withCommitInterval(commitInterval);
         BenchShop shop = new BenchShop(topics);
         Lags lags = new Lags();
-        try (Producer producer = new Producer(kafka);
+        try (TransactionalProducer producer = TransactionalProducer.eager(servers.kafka());
              Projector projector = Projector.start(settings, ServiceHttp.newRegistry(), lags::record)) {
             List<ProducerRecord<String, byte[]>> customers = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
@@ -139,15 +142,16 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
                     rate, commitInterval.toMillis(), sent, lags.count(), seconds, lags.percentile(50),
                     lags.percentile(95), lags.percentile(99), lags.percentile(100), Math.max(0, behindAtEnd));
             out.flush();
+            report.lag(lags.run(String.format("%d events/s, commit interval %d ms", rate, commitInterval.toMillis())));
         }
     }
 
-    private Topics catchUp(PostgresServer postgres, KafkaBroker kafka) throws Exception {
+    private Topics catchUp(BenchServers servers) throws Exception {
         Topics topics = Topics.withPrefix("backlog.");
-        ProjectorSettings settings = settings(postgres, kafka, "backlog", topics);
+        ProjectorSettings settings = settings(servers, "backlog", topics);
         BenchShop shop = new BenchShop(topics);
         int customers = backlog / 10;
-        try (Producer producer = new Producer(kafka)) {
+        try (TransactionalProducer producer = TransactionalProducer.bulk(servers.kafka())) {
             List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
             for (int i = 0; i < backlog; i++) {
                 batch.add(i < customers ? shop.newCustomer() : shop.newOrder());
@@ -160,63 +164,63 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
         }
         int orders = backlog - customers;
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        Machine.resetPeakRss(Machine.thisProcess());
         long started = System.nanoTime();
         try (Projector projector = Projector.start(settings, registry)) {
             await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == customers
                     && count(settings.sink(), "SELECT count(*) FROM order_view WHERE customer_name IS NOT NULL") == orders);
             double elapsed = (System.nanoTime() - started) / 1e9;
             double rows = registry.counter("projector.rows.apply").count();
+            long rss = Machine.peakRssMiB(Machine.thisProcess());
             out.printf("catch-up of %d events (%d customers, %d orders): %.1f s from start to the last row,"
                             + " %.0f events/s through Streams and the sink, %.0f rows applied (%.0f rows/s),"
-                            + " batch apply p99 %.0f ms%n",
+                            + " batch apply p99 %.0f ms, peak RSS %s (this JVM, broker included)%n",
                     backlog, customers, orders, elapsed, backlog / elapsed, rows, rows / elapsed,
-                    registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS));
+                    registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS),
+                    RelayBenchCommand.mib(rss));
             out.flush();
+            report.rate("projector", "catch-up", backlog / elapsed, "events/s", rss, "bench JVM, broker included");
         }
         return topics;
     }
 
     /** A second sink database fed by a fresh sink writer from the read-model topics the catch-up filled. */
-    private void sinkAlone(PostgresServer postgres, KafkaBroker kafka, Topics filled) throws Exception {
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase("bench_sink_alone"),
-                postgres.user(), postgres.password());
-        Migrations.migrate(Database.SINK, sink);
+    private void sinkAlone(BenchServers servers, Topics filled) throws Exception {
+        JdbcSettings sink = servers.database("bench_sink_alone", Database.SINK);
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
-        long total = endOffsets(kafka, filled.readModel());
+        long total = endOffsets(servers.kafka(), filled.readModel());
         long started;
         double firstBatch;
         try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
-                KafkaSettings.of(kafka.bootstrapServers()).clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
+                servers.kafka().clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
                 lag -> { }), registry)) {
             // from the first batch on: the consumer group's join is not the sink's speed
             await(() -> registry.counter("projector.rows.apply").count() > 0);
             started = System.nanoTime();
             firstBatch = registry.counter("projector.rows.apply").count();
+            Machine.resetPeakRss(Machine.thisProcess());
             await(() -> appliedRecords(sink) >= total);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         double rows = registry.counter("projector.rows.apply").count() - firstBatch;
+        long rss = Machine.peakRssMiB(Machine.thisProcess());
         out.printf("sink writer alone, replaying readmodel.* into an empty database: %.0f rows after the first batch in %.1f s,"
-                        + " %.0f rows/s (batches of up to %d; batch apply p50 %.0f ms, p99 %.0f ms)%n",
+                        + " %.0f rows/s (batches of up to %d; batch apply p50 %.0f ms, p99 %.0f ms), peak RSS %s (this JVM,"
+                        + " broker included)%n",
                 rows, elapsed, rows / elapsed, ProjectorSettings.DEFAULT_SINK_BATCH,
                 registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[0].value(TimeUnit.MILLISECONDS),
-                registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS));
+                registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS),
+                RelayBenchCommand.mib(rss));
         out.flush();
+        report.rate("projector", "sink writer alone", rows / elapsed, "rows/s", rss, "bench JVM, broker included");
     }
 
-    private ProjectorSettings settings(PostgresServer postgres, KafkaBroker kafka, String name, Topics topics)
-            throws IOException {
-        try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).clientConfig())) {
-            admin.createTopics(topics.events().stream().map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))).toList())
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create the event topics: " + e, e);
-        }
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase("bench_" + name),
-                postgres.user(), postgres.password());
+    /** The projector as PROJECTOR_* configure it, on its own topics, sink database and state. */
+    private ProjectorSettings settings(BenchServers servers, String name, Topics topics) throws IOException {
+        CompactedTopics.create(servers.kafka(), topics.events(), partitions);
+        JdbcSettings sink = servers.emptySink("bench_" + name);
         Path state = Files.createTempDirectory("bench-projector-state-");
-        return ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))
+        return ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)))
                 .withApplicationId("bench-" + name).withTopics(topics).withStateDir(state).withTopicPartitions(partitions);
     }
 
@@ -225,8 +229,8 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
         return count(sink, "SELECT coalesce(sum(applied_offset + 1), 0) FROM projector_offsets");
     }
 
-    private static long endOffsets(KafkaBroker kafka, List<String> topics) throws Exception {
-        try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).clientConfig())) {
+    private static long endOffsets(KafkaSettings kafka, List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
             admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
                     d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
@@ -253,41 +257,39 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
     }
 
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the projector did not get there within " + PATIENCE);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
-    }
-
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim() + " (1, 5, 15 min), "
-                    + Runtime.getRuntime().availableProcessors() + " cores";
-        } catch (IOException e) {
-            return "unknown";
-        }
+        Wait.until("the projector", PATIENCE, condition);
     }
 
     /** Lags (ms) of the changes applied while measuring. */
     private static final class Lags {
         private long[] values = new long[1 << 16];
+        private long[] at = new long[1 << 16];
         private int size;
         private boolean measuring;
+        private long since;
 
         synchronized void record(long lagMs) {
             if (measuring) {
                 if (size == values.length) {
                     values = Arrays.copyOf(values, size * 2);
+                    at = Arrays.copyOf(at, size * 2);
                 }
+                at[size] = (System.nanoTime() - since) / 1_000_000;
                 values[size++] = lagMs;
             }
         }
 
         synchronized void measure(boolean on) {
+            if (on && !measuring) {
+                since = System.nanoTime();
+            }
             measuring = on;
+        }
+
+        /** The samples, for the report's charts. */
+        synchronized BenchReport.LagRun run(String name) {
+            return new BenchReport.LagRun(name, Arrays.copyOf(at, size), Arrays.copyOf(values, size), percentile(50),
+                    percentile(95), percentile(99), percentile(100));
         }
 
         synchronized int count() {
@@ -301,30 +303,6 @@ public final class ProjectorBenchCommand implements Callable<Integer> {
             long[] sorted = Arrays.copyOf(values, size);
             Arrays.sort(sorted);
             return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
-        }
-    }
-
-    /** Sends like the relay: one transaction per batch. */
-    private static final class Producer implements AutoCloseable {
-        private final KafkaProducer<String, byte[]> producer;
-
-        Producer(KafkaBroker kafka) {
-            Map<String, Object> c = new HashMap<>(KafkaSettings.of(kafka.bootstrapServers()).clientConfig());
-            c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-" + UUID.randomUUID());
-            c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            producer = new KafkaProducer<>(c, new StringSerializer(), new ByteArraySerializer());
-            producer.initTransactions();
-        }
-
-        void send(List<ProducerRecord<String, byte[]>> records) {
-            producer.beginTransaction();
-            records.forEach(producer::send);
-            producer.commitTransaction();
-        }
-
-        @Override
-        public void close() {
-            producer.close();
         }
     }
 }

@@ -2,11 +2,8 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
-import dev.outboxpipeline.infra.KafkaBroker;
-import dev.outboxpipeline.infra.PostgresServer;
-import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.relay.Relay;
 import dev.outboxpipeline.relay.RelaySettings;
 import dev.outboxpipeline.relay.RelayService;
@@ -17,20 +14,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * relayed event to its last (JVM start-up excluded).
  */
 @Command(name = "relay", mixinStandardHelpOptions = true,
+        header = "The relay's drain rate and CPU per event on a backlog.",
         description = "Drain rate (events/s) and CPU per event of the relay on a backlog waiting in the slot.")
-public final class RelayBenchCommand implements Callable<Integer> {
+public final class RelayBenchCommand implements ReportingBench {
 
     private static final String AGGREGATE_TYPE = "customer";
 
@@ -63,34 +59,33 @@ public final class RelayBenchCommand implements Callable<Integer> {
     @Option(names = "--writer-threads", defaultValue = "4", description = "Writer connections (default ${DEFAULT-VALUE}).")
     private int writerThreads;
 
+    @ParentCommand
+    BenchCommand bench;
+
+    BenchReport report = new BenchReport();
+
+    @Override
+    public void reportTo(BenchCommand bench, BenchReport report) {
+        this.bench = bench;
+        this.report = report;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        try (PostgresServer postgres = PostgresServers.start("bench-relay", quiet); KafkaBroker kafka = KafkaBroker.start()) {
-            String url = postgres.createDatabase("bench_relay");
-            Migrations.migrate(Database.SOURCE, JdbcSettings.of(JdbcSettings.SOURCE, url, postgres.user(), postgres.password()));
-            Map<String, String> env = new HashMap<>();
-            env.put("SOURCE_DB_URL", url);
-            env.put("SOURCE_DB_USER", postgres.user());
-            env.put("SOURCE_DB_PASSWORD", postgres.password());
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("RELAY_HTTP_PORT", "0");
-            env.put("RELAY_TOPIC_PARTITIONS", "3");
-            System.getenv().forEach((k, v) -> {
-                boolean tuning = k.startsWith("RELAY_") && !k.equals("RELAY_HTTP_PORT")
-                        || k.startsWith("KAFKA_") && !k.equals("KAFKA_BOOTSTRAP_SERVERS");
-                if (tuning) {
-                    env.put(k, v); // tuning knobs pass through
-                }
-            });
+        try (BenchServers servers = BenchServers.postgresAndKafka("bench-relay", bench.env())) {
+            JdbcSettings source = servers.database("bench_relay", Database.SOURCE);
+            Map<String, String> env = servers.environment(Map.of("RELAY_TOPIC_PARTITIONS", "3"), source, null);
+            report.setting("relay", "events", events);
+            report.setting("relay", "payloadBytes", payloadBytes);
+            report.setting("relay", "perTransaction", perTransaction);
 
             // the first start creates the slot; the backlog then waits in it
             try (Relay relay = Relay.start(RelaySettings.fromEnv(Env.of(env)), new SimpleMeterRegistry())) {
-                awaitState(relay);
+                Wait.streaming(relay);
             }
             long writeStarted = System.nanoTime();
-            writeBacklog(url, postgres);
+            writeBacklog(source);
             out.printf("backlog: %,d events (%d bytes of payload, %d per transaction) written in %.1f s%n", events,
                     payloadBytes, perTransaction, (System.nanoTime() - writeStarted) / 1e9);
             out.flush();
@@ -107,7 +102,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             pb.environment().putAll(env);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process relay = pb.start();
-            try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(kafka.bootstrapServers())) {
+            try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(servers.bootstrapServers())) {
                 consumer.subscribe(java.util.List.of(RelaySettings.EVENT_TOPIC_PREFIX + AGGREGATE_TYPE));
                 long n = 0;
                 long first = 0;
@@ -120,16 +115,21 @@ public final class RelayBenchCommand implements Callable<Integer> {
                         firstAt = System.nanoTime();
                         first = n;
                         firstCpu = cpu(relay);
+                        Machine.resetPeakRss(relay.pid());
                     }
                     if (n >= events) {
                         long tookNanos = System.nanoTime() - firstAt;
                         Duration usedCpu = cpu(relay).minus(firstCpu);
                         long measured = n - first;
-                        out.printf("drained %,d events: %,.0f events/s, %.3f ms CPU per event (relay process; %,d events "
-                                + "measured after the first commit, %.1f s)%n", n, measured / (tookNanos / 1e9),
-                                usedCpu.toNanos() / 1e6 / measured, measured, tookNanos / 1e9);
-                        out.printf("load: %s%n", uptime());
+                        double rate = measured / (tookNanos / 1e9);
+                        long rss = Machine.peakRssMiB(relay.pid());
+                        out.printf("drained %,d events: %,.0f events/s, %.3f ms CPU per event, peak RSS %s (relay process;"
+                                + " %,d events measured after the first commit, %.1f s)%n", n, rate,
+                                usedCpu.toNanos() / 1e6 / measured, mib(rss), measured, tookNanos / 1e9);
+                        out.printf("load: %s%n", Machine.load());
                         out.flush();
+                        report.rate("relay", "drain", rate, "events/s", rss, "relay process");
+                        report.figure("relay", "CPU per event", usedCpu.toNanos() / 1e6 / measured, "ms");
                         break;
                     }
                     if (!relay.isAlive() || System.nanoTime() > deadline) {
@@ -140,15 +140,20 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 if (writerSeconds > 0) {
                     // attached first: the relay has caught up, and decodes what the writer commits as it goes
                     Duration cpuBefore = cpu(relay);
-                    double attached = writerRate(url, postgres);
+                    Machine.resetPeakRss(relay.pid());
+                    double attached = writerRate(source);
                     double relayCores = cpu(relay).minus(cpuBefore).toNanos() / 1e9 / writerSeconds;
+                    long rss = Machine.peakRssMiB(relay.pid());
                     relay.destroy();
                     relay.waitFor(60, TimeUnit.SECONDS);
-                    double alone = writerRate(url, postgres);
+                    double alone = writerRate(source);
                     out.printf("writer (%d JDBC connections, one event per transaction): %,.0f tx/s without CDC, %,.0f tx/s "
-                            + "with the relay attached: %.2f of its rate (the relay process used %.2f cores meanwhile)%n",
-                            writerThreads, alone, attached, attached / alone, relayCores);
-                    out.printf("load: %s%n", uptime());
+                            + "with the relay attached: %.2f of its rate (the relay process used %.2f cores meanwhile,"
+                            + " peak RSS %s)%n", writerThreads, alone, attached, attached / alone, relayCores, mib(rss));
+                    out.printf("load: %s%n", Machine.load());
+                    report.rate("relay", "JDBC writer, relay attached", attached, "transactions/s", rss, "relay process");
+                    report.rate("relay", "JDBC writer, no CDC", alone, "transactions/s", -1, null);
+                    report.figure("relay", "relay cores while following the writer", relayCores, "cores");
                 }
             } finally {
                 relay.destroy();
@@ -158,19 +163,9 @@ public final class RelayBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void awaitState(Relay relay) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (relay.state() != Relay.State.STREAMING) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the relay did not start streaming");
-            }
-            Thread.sleep(50); // start-up of the engine
-        }
-    }
-
-    private void writeBacklog(String url, PostgresServer postgres) throws Exception {
+    private void writeBacklog(JdbcSettings source) throws Exception {
         String filler = "x".repeat(Math.max(0, payloadBytes - 90));
-        try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+        try (Connection c = Connections.open(source);
              PreparedStatement p = c.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, "
                      + "aggregate_version) VALUES (?, ?, ?, 'CustomerUpdated', ?::jsonb, ?)")) {
             c.setAutoCommit(false);
@@ -192,7 +187,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
         }
     }
 
-    private double writerRate(String url, PostgresServer postgres) throws Exception {
+    private double writerRate(JdbcSettings source) throws Exception {
         String payload = "{\"id\": \"w\", \"note\": \"" + "x".repeat(Math.max(0, payloadBytes - 30)) + "\"}";
         java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(writerSeconds);
@@ -200,7 +195,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         for (int t = 0; t < writerThreads; t++) {
             Thread thread = new Thread(() -> {
-                try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                try (Connection c = Connections.open(source);
                      PreparedStatement p = c.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid, type, "
                              + "payload, aggregate_version) VALUES (?, 'writerbench', ?, 'CustomerUpdated', ?::jsonb, 1)")) {
                     c.setAutoCommit(false);
@@ -245,11 +240,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
         return p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    private static String uptime() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim() + " (1, 5, 15 min load averages; 2 cores shared)";
-        } catch (Exception e) {
-            return "unknown";
-        }
+    static String mib(long rss) {
+        return rss < 0 ? "unknown" : rss + " MiB";
     }
 }

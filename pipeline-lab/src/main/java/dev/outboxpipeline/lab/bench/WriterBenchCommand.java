@@ -2,34 +2,29 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
-import dev.outboxpipeline.infra.PostgresServer;
-import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.lab.bench.UpdateBenchmark.Result;
 import dev.outboxpipeline.lab.bench.UpdateBenchmark.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
+        header = "The outbox's cost: updates with and without its event.",
         description = {"The outbox's cost: the same customer-update workload with and without the outbox event, on a"
                 + " throwaway PostgreSQL. Prints each variant's rate and the ratio to the plain one (target: 0.8 or more).",
                 "The variants alternate round by round so that other load on the machine hits them alike; CPU per"
                         + " transaction (writer and PostgreSQL) is printed too, as it varies less than rates on a busy machine."})
-final class WriterBenchCommand implements Callable<Integer> {
+final class WriterBenchCommand implements ReportingBench {
 
     @Spec
     private CommandSpec spec;
@@ -50,22 +45,35 @@ final class WriterBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds; the median is reported (default ${DEFAULT-VALUE}).")
     private int rounds;
 
+    @ParentCommand
+    BenchCommand bench;
+
+    BenchReport report = new BenchReport();
+
+    @Override
+    public void reportTo(BenchCommand bench, BenchReport report) {
+        this.bench = bench;
+        this.report = report;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (PostgresServer server = PostgresServers.start("bench-writer")) {
-            JdbcSettings source = JdbcSettings.of(JdbcSettings.SOURCE, server.createDatabase("bench_writer"),
-                    server.user(), server.password());
-            Migrations.migrate(Database.SOURCE, source);
+        try (BenchServers servers = BenchServers.postgres("bench-writer", bench.env())) {
+            JdbcSettings source = servers.database("bench_writer", Database.SOURCE);
             UpdateBenchmark.seed(source, customers);
             out.printf("customer updates: %d clients over %d customers, %d s per variant after %d s warm-up, %d rounds%n",
                     clients, customers, seconds, warmUp, rounds);
-            out.println("load average before: " + loadAverage());
+            report.setting("writer", "clients", clients);
+            report.setting("writer", "rounds", rounds);
+            report.setting("writer", "seconds", seconds);
+            out.println("load average before: " + Machine.load());
             out.flush();
             // the first minutes of a JVM compile the hot paths: let every variant run once before measuring
             for (Variant v : Variant.values()) {
                 UpdateBenchmark.run(source, v, clients, Duration.ZERO, Duration.ofSeconds(warmUp));
             }
+            Machine.resetPeakRss(Machine.thisProcess());
             Map<Variant, List<Double>> rates = new EnumMap<>(Variant.class);
             Map<Variant, List<Double>> cpu = new EnumMap<>(Variant.class);
             for (int round = 1; round <= rounds; round++) {
@@ -84,7 +92,13 @@ final class WriterBenchCommand implements Callable<Integer> {
                 out.flush();
             }
             double plain = median(rates.get(Variant.PLAIN));
-            out.printf(Locale.ROOT, "median transactions/s: plain %.0f", plain);
+            long rss = Machine.peakRssMiB(Machine.thisProcess());
+            for (Variant v : Variant.values()) {
+                report.rate("writer", v.label(), median(rates.get(v)), "transactions/s", rss, "writer JVM (PostgreSQL apart)");
+                report.figure("writer", v.label() + ": CPU per transaction", median(cpu.get(v)), "µs");
+            }
+            out.printf(Locale.ROOT, "median transactions/s (peak RSS of the writer JVM %s, PostgreSQL apart): plain %.0f",
+                    RelayBenchCommand.mib(rss), plain);
             for (Variant v : List.of(Variant.OUTBOX, Variant.OUTBOX_KEEP_ROWS)) {
                 // each round's ratio pairs runs taken seconds apart, under about the same outside load
                 List<Double> ratios = new ArrayList<>();
@@ -102,7 +116,7 @@ final class WriterBenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "; %s %.0f µs (plain/outbox %.2f)", v.label(), c, plainCpu / c);
             }
             out.println();
-            out.println("load average after: " + loadAverage());
+            out.println("load average after: " + Machine.load());
         }
         return 0;
     }
@@ -111,14 +125,5 @@ final class WriterBenchCommand implements Callable<Integer> {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min) on " + Runtime.getRuntime().availableProcessors() + " cores";
-        } catch (IOException | RuntimeException e) {
-            return "unknown on " + Runtime.getRuntime().availableProcessors() + " cores";
-        }
     }
 }

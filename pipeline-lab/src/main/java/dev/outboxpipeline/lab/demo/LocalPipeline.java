@@ -115,6 +115,7 @@ public final class LocalPipeline implements AutoCloseable {
         // The projector waits for the event topics, which the relay creates with the first events: it
         // starts beside the load instead of before it.
         projectorRegistry = ServiceHttp.newRegistry();
+        LagHistogram.enableOn(projectorRegistry);
         ProjectorSettings projectorSettings = ProjectorSettings.fromEnv(config);
         projectorStarter = new Thread(() -> {
             try {

@@ -33,7 +33,18 @@ record PipelineStatus(long written, long relayed, long rowsApplied, double strea
 
     /** Everything written has been relayed, processed by Streams and applied to the sink (NaN: not started). */
     boolean caughtUp() {
-        return relayed >= written && streamsBehind == 0 && sinkBehind == 0;
+        // rows applied: before its consumers fetch, a starting projector reports nothing behind
+        return relayed >= written && rowsApplied > 0 && streamsBehind == 0 && sinkBehind == 0;
+    }
+
+    /**
+     * The start-up backlog is gone: every stage is less than a second of the load behind, and the sink applies
+     * rows at the load's pace (a projector still joining its group reports nothing behind, and applies nothing).
+     */
+    boolean keepingPace(PipelineStatus earlier) {
+        double perSecond = Math.max(1, rate(written, earlier.written, earlier));
+        return rate(rowsApplied, earlier.rowsApplied, earlier) >= perSecond / 2
+                && written - relayed < perSecond && streamsBehind < perSecond && sinkBehind < perSecond;
     }
 
     double rate(long now, long before, PipelineStatus earlier) {

@@ -33,6 +33,7 @@ class DemoIT {
                 .contains("relay: streaming from slot")
                 .contains("Where to look:")
                 .contains("events relayed          1,5")
+                .contains("end-to-end lag")
                 .contains("verify                  EQUAL: the sink matches the source");
         assertThat(out.toString()).containsPattern("customer\\s+[1-9][0-9]* rows, 0 differences");
     }

@@ -39,7 +39,7 @@ class HelpTest {
     void theDemoAndTheBenchmarksSitBesideTheProductsCommands() {
         assertThat(LabCommand.commandLine(Env.of(Map.of())).getSubcommands().keySet())
                 .containsExactly("demo", "migrate", "writer", "relay", "projector", "bootstrap", "verify", "status",
-                        "bench", "help");
+                        "bench", "chaos", "help");
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./pipeline chaos}: every promise of the line checked together, under seeded faults. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
+        header = "Injects seeded faults into the whole line and checks its history.",
         description = {"Runs the whole line (two relays on one slot, two projectors, brokers as child processes) under",
                 "the writer's steady load, injects seeded faults, drains, and checks the history independently:",
                 "every committed event read once by a read_committed consumer, versions in order per aggregate, the",

@@ -1,5 +1,6 @@
-# One image for every service: the entrypoint is the ./pipeline launcher's main class, and the
-# command (writer, relay, projector, migrate, ...) is the container's argument.
+# One image for every service: the entrypoint is the product's command line (pipeline-cli), and the
+# command (writer, relay, projector, migrate, ...) is the container's argument. The demo, the benchmarks
+# and their throwaway servers (pipeline-lab, which ./pipeline runs) stay out of the image.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+        header = "Builds a new read-model store from the compacted topics.",
         description = {"Builds a brand-new read-model store by replaying the compacted readmodel.* topics from the",
                 "beginning up to their end offsets at start, in large batches, recording the offsets reached.",
                 "With --follow it then keeps the store in sync from exactly there until stopped (SIGTERM).",

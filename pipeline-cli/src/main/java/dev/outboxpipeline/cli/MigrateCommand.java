@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
+        header = "Applies the Flyway migrations to the source or sink database.",
         description = {"Applies the Flyway migrations of db/migrations/<target> to the source or sink database.",
                 "Reads SOURCE_DB_URL/_USER/_PASSWORD or SINK_DB_URL/_USER/_PASSWORD."})
 final class MigrateCommand implements Callable<Integer> {

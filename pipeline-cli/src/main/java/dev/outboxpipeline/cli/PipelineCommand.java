@@ -1,21 +1,22 @@
 package dev.outboxpipeline.cli;
 
-import dev.outboxpipeline.cli.bench.BenchCommand;
-import dev.outboxpipeline.cli.demo.DemoCommand;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./pipeline <command>}: one launcher for every part of the pipeline. */
+/**
+ * The product's command line: the services and their operations, as the image runs them. The {@code ./pipeline}
+ * launcher runs the lab's command line, which adds the demo and the benchmarks to these.
+ */
 @Command(name = "pipeline",
         mixinStandardHelpOptions = true,
         versionProvider = PipelineCommand.Version.class,
         description = "Transactional outbox and change-data-capture pipeline on PostgreSQL, Debezium and Kafka.",
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
                 "Configuration comes from environment variables: see the README's table."},
-        subcommands = {DemoCommand.class, MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
-                BootstrapCommand.class, VerifyCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
+                BootstrapCommand.class, VerifyCommand.class, SnapshotCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand {
 
     public static final int CHECK_FAILED = 1;
@@ -33,7 +34,11 @@ public final class PipelineCommand {
 
     /** A command line whose configuration errors exit 2 with the message alone, no stack trace. */
     public static CommandLine commandLine(Env env) {
-        CommandLine cl = new CommandLine(new PipelineCommand(env));
+        return configure(new CommandLine(new PipelineCommand(env)));
+    }
+
+    /** The conventions of every command, applied to {@code cl} and the subcommands it has now. */
+    public static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "projector", mixinStandardHelpOptions = true,
+        header = "Runs the projector: the event topics into the read model.",
         description = {"Runs the projector until stopped (Ctrl-C or SIGTERM stop it gracefully): a Kafka Streams",
                 "application (exactly-once) that turns the outbox.event.* topics into the read model, writes its",
                 "changes to readmodel.* topics and applies them to the sink database.",

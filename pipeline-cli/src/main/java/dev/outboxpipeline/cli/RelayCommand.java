@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "relay", mixinStandardHelpOptions = true,
+        header = "Relays outbox events from the WAL to compacted Kafka topics.",
         description = {"Relays outbox inserts from the source database's WAL (embedded Debezium, pgoutput) to compacted",
                 "Kafka topics outbox.event.<aggregatetype>, exactly once; stops gracefully on SIGTERM.",
                 "Reads SOURCE_DB_*, KAFKA_*, RELAY_* (see the README); /health and /metrics on RELAY_HTTP_PORT (8081)."})

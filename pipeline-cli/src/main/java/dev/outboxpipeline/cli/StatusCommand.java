@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Asks the writer, the relay and the projector for their health.",
         description = {"Asks the writer, the relay and the projector for their /health, at the hosts and ports of",
                 "WRITER_HTTP_*, RELAY_HTTP_* and PROJECTOR_HTTP_* (defaults 127.0.0.1:8080, 8081, 8082).",
                 "Exit 0 when all answer UP, 1 otherwise."})

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
+        header = "Proves that a sink's read model equals the source.",
         description = {"Proves that a sink's read model equals the source's business rows (or another sink),",
                 "key by key and field by field. Exit 0 equal, 1 different, 2 bad configuration.",
                 "Source from SOURCE_DB_URL/_USER/_PASSWORD; sinks use SINK_DB_USER/_PASSWORD."})

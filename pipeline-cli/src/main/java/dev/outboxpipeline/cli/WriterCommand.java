@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
+        header = "Runs the shop service: rows and outbox events over HTTP.",
         description = {"Runs the shop service: the HTTP JSON API that writes business rows and outbox events in one"
                 + " transaction, with /health and /metrics. Stops on Ctrl-C or SIGTERM.",
                 "Answers at once; while the source database is unreachable, /health and the API answer 503 and the"

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
+        header = "Drives the shop's operations from concurrent clients, no HTTP.",
         description = {"Drives the shop's operations directly, without HTTP, from concurrent clients: customers created,"
                 + " renamed and deleted, orders placed, changed, moved and deleted. Prints transactions per second;"
                 + " retries after 409 are counted.",

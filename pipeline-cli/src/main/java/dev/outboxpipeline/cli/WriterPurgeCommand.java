@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
+        header = "Deletes outbox rows older than a retention period.",
         description = {"Deletes outbox rows older than a retention period. Needed only when"
                 + " WRITER_OUTBOX_REMOVE_AFTER_INSERT=false keeps the rows; run it from cron or a scheduler.",
                 "Keep the retention longer than the relay can lag behind: the relay reads the write-ahead log, not"

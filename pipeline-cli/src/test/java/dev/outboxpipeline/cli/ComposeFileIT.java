@@ -67,7 +67,9 @@ class ComposeFileIT {
         // Failsafe runs after package: the jar the Dockerfile copies is here now
         assertThat(Path.of("target", "pipeline-cli.jar")).exists();
         assertThat(dockerfile).contains("dev.outboxpipeline.cli.PipelineCommand");
-        assertThat(Files.readString(ROOT.resolve("pipeline"))).contains("dev.outboxpipeline.cli.PipelineCommand");
+        // the launcher runs the lab, which holds the product's commands and the demo's and benchmarks' throwaway servers
+        assertThat(Files.readString(ROOT.resolve("pipeline"))).contains("-pl pipeline-lab -am package")
+                .contains("dev.outboxpipeline.lab.LabCommand");
     }
 
     private static void loadSettings(List<?> command, Env env) {

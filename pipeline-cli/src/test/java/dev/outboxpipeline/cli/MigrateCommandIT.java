@@ -23,9 +23,9 @@ class MigrateCommandIT {
         CommandRun second = CommandRun.of(env, "migrate", "--target", "source");
 
         assertThat(first.exitCode()).isZero();
-        assertThat(first.out()).contains("source database at").contains("migrated from version none to 3");
+        assertThat(first.out()).contains("source database at").containsPattern("migrated from version none to \\d+");
         assertThat(second.exitCode()).isZero();
-        assertThat(second.out()).contains("up to date (version 3)");
+        assertThat(second.out()).containsPattern("up to date \\(version \\d+\\)");
     }
 
     @Test

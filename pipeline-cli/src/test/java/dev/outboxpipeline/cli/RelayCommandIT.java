@@ -42,6 +42,5 @@ class RelayCommandIT {
     @Test
     void relayPrintsHelp() {
         assertThat(CommandRun.of(Map.of(), "relay", "--help").out()).contains("RELAY_HTTP_PORT");
-        assertThat(CommandRun.of(Map.of(), "bench", "relay", "--help").out()).contains("--events");
     }
 }

@@ -97,7 +97,6 @@ class WriterCommandIT {
         assertThat(CommandRun.of(Map.of(), "writer", "load", "--help").out()).contains("--events").contains("--clients")
                 .contains("--rate").contains("--keys");
         assertThat(CommandRun.of(Map.of(), "writer", "purge", "--help").out()).contains("--older-than");
-        assertThat(CommandRun.of(Map.of(), "bench", "writer", "--help").out()).contains("--clients");
     }
 
     private Map<String, String> migratedSource(String name) {

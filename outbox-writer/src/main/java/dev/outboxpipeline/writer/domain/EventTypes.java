@@ -10,6 +10,9 @@ public final class EventTypes {
     /** The status or the customer of an order changed. */
     public static final String ORDER_UPDATED = "OrderUpdated";
     public static final String ORDER_DELETED = "OrderDeleted";
+    /** The current state of an existing aggregate, published by {@code ./pipeline snapshot}; its version is unchanged. */
+    public static final String CUSTOMER_SNAPSHOT = "CustomerSnapshot";
+    public static final String ORDER_SNAPSHOT = "OrderSnapshot";
 
     private EventTypes() {
     }

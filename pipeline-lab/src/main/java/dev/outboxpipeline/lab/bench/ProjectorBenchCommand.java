@@ -1,0 +1,308 @@
+package dev.outboxpipeline.lab.bench;
+
+import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.projector.Projector;
+import dev.outboxpipeline.projector.ProjectorSettings;
+import dev.outboxpipeline.projector.sink.SinkWriter;
+import dev.outboxpipeline.projector.topology.Topics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+@Command(name = "projector", mixinStandardHelpOptions = true,
+        header = "The projector's end-to-end lag, catch-up and sink rates.",
+        description = {"Measures the projector on a throwaway PostgreSQL and Kafka broker:",
+                "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
+                "2. catching up a backlog of events (events/s through Streams and the sink);",
+                "3. the sink writer alone replaying the read-model topics (rows/s)."})
+public final class ProjectorBenchCommand implements ReportingBench {
+
+    // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
+    private static final Duration TICK = Duration.ofMillis(50);
+    private static final Duration PATIENCE = Duration.ofMinutes(10);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Steady events per second (default ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds at the steady rate (default ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Unmeasured seconds first (default ${DEFAULT-VALUE}).")
+    private int warmup;
+
+    @Option(names = "--commit-interval", split = ",", defaultValue = "50ms", paramLabel = "DURATION[,DURATION…]",
+            description = "Streams commit intervals to compare (default ${DEFAULT-VALUE}).")
+    private List<String> commitIntervals;
+
+    @Option(names = "--backlog", defaultValue = "50000", description = "Events of the catch-up run (default ${DEFAULT-VALUE}).")
+    private int backlog;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @ParentCommand
+    BenchCommand bench;
+
+    BenchReport report = new BenchReport();
+
+    @Override
+    public void reportTo(BenchCommand bench, BenchReport report) {
+        this.bench = bench;
+        this.report = report;
+    }
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        out.println("machine load before: " + Machine.load());
+        report.setting("projector", "rate", rate);
+        report.setting("projector", "seconds", seconds);
+        report.setting("projector", "backlog", backlog);
+        try (BenchServers servers = BenchServers.postgresAndKafka("bench-projector", bench.env())) {
+            int run = 0;
+            for (String interval : commitIntervals) {
+                steady(servers, ++run, dev.outboxpipeline.config.Durations.parse("--commit-interval", interval));
+            }
+            Topics filled = catchUp(servers);
+            sinkAlone(servers, filled);
+        }
+        out.println("machine load after: " + Machine.load());
+        return 0;
+    }
+
+    private void steady(BenchServers servers, int run, Duration commitInterval) throws Exception {
+        Topics topics = Topics.withPrefix("steady" + run + ".");
+        ProjectorSettings settings = settings(servers, "steady" + run, topics).withCommitInterval(commitInterval);
+        BenchShop shop = new BenchShop(topics);
+        Lags lags = new Lags();
+        try (TransactionalProducer producer = TransactionalProducer.eager(servers.kafka());
+             Projector projector = Projector.start(settings, ServiceHttp.newRegistry(), lags::record)) {
+            List<ProducerRecord<String, byte[]>> customers = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                customers.add(shop.newCustomer());
+            }
+            producer.send(customers);
+            await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == 1_000);
+
+            long perTick = Math.max(1, rate * TICK.toMillis() / 1000);
+            long ticks = (warmup + seconds) * 1000L / TICK.toMillis();
+            long next = System.nanoTime();
+            long sent = 0;
+            for (long t = 0; t < ticks; t++) {
+                if (t == warmup * 1000L / TICK.toMillis()) {
+                    lags.measure(true);
+                }
+                List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
+                for (int i = 0; i < perTick; i++) {
+                    batch.add(shop.next());
+                }
+                producer.send(batch);
+                sent += perTick;
+                next += TICK.toNanos();
+                LockSupport.parkNanos(next - System.nanoTime());
+            }
+            long behindAtEnd = (System.nanoTime() - next) / 1_000_000;
+            await(() -> lags.count() > 0 && projectorIdle(settings.sink()));
+            lags.measure(false);
+            out.printf("steady %d events/s, commit interval %d ms: %d events sent, %d sink changes measured over %d s;"
+                            + " end-to-end lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (producer %d ms behind schedule)%n",
+                    rate, commitInterval.toMillis(), sent, lags.count(), seconds, lags.percentile(50),
+                    lags.percentile(95), lags.percentile(99), lags.percentile(100), Math.max(0, behindAtEnd));
+            out.flush();
+            report.lag(lags.run(String.format("%d events/s, commit interval %d ms", rate, commitInterval.toMillis())));
+        }
+    }
+
+    private Topics catchUp(BenchServers servers) throws Exception {
+        Topics topics = Topics.withPrefix("backlog.");
+        ProjectorSettings settings = settings(servers, "backlog", topics);
+        BenchShop shop = new BenchShop(topics);
+        int customers = backlog / 10;
+        try (TransactionalProducer producer = TransactionalProducer.bulk(servers.kafka())) {
+            List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
+            for (int i = 0; i < backlog; i++) {
+                batch.add(i < customers ? shop.newCustomer() : shop.newOrder());
+                if (batch.size() == 1_000) {
+                    producer.send(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+            producer.send(batch);
+        }
+        int orders = backlog - customers;
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        Machine.resetPeakRss(Machine.thisProcess());
+        long started = System.nanoTime();
+        try (Projector projector = Projector.start(settings, registry)) {
+            await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == customers
+                    && count(settings.sink(), "SELECT count(*) FROM order_view WHERE customer_name IS NOT NULL") == orders);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            double rows = registry.counter("projector.rows.apply").count();
+            long rss = Machine.peakRssMiB(Machine.thisProcess());
+            out.printf("catch-up of %d events (%d customers, %d orders): %.1f s from start to the last row,"
+                            + " %.0f events/s through Streams and the sink, %.0f rows applied (%.0f rows/s),"
+                            + " batch apply p99 %.0f ms, peak RSS %s (this JVM, broker included)%n",
+                    backlog, customers, orders, elapsed, backlog / elapsed, rows, rows / elapsed,
+                    registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS),
+                    RelayBenchCommand.mib(rss));
+            out.flush();
+            report.rate("projector", "catch-up", backlog / elapsed, "events/s", rss, "bench JVM, broker included");
+        }
+        return topics;
+    }
+
+    /** A second sink database fed by a fresh sink writer from the read-model topics the catch-up filled. */
+    private void sinkAlone(BenchServers servers, Topics filled) throws Exception {
+        JdbcSettings sink = servers.database("bench_sink_alone", Database.SINK);
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        long total = endOffsets(servers.kafka(), filled.readModel());
+        long started;
+        double firstBatch;
+        try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
+                servers.kafka().clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
+                lag -> { }), registry)) {
+            // from the first batch on: the consumer group's join is not the sink's speed
+            await(() -> registry.counter("projector.rows.apply").count() > 0);
+            started = System.nanoTime();
+            firstBatch = registry.counter("projector.rows.apply").count();
+            Machine.resetPeakRss(Machine.thisProcess());
+            await(() -> appliedRecords(sink) >= total);
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double rows = registry.counter("projector.rows.apply").count() - firstBatch;
+        long rss = Machine.peakRssMiB(Machine.thisProcess());
+        out.printf("sink writer alone, replaying readmodel.* into an empty database: %.0f rows after the first batch in %.1f s,"
+                        + " %.0f rows/s (batches of up to %d; batch apply p50 %.0f ms, p99 %.0f ms), peak RSS %s (this JVM,"
+                        + " broker included)%n",
+                rows, elapsed, rows / elapsed, ProjectorSettings.DEFAULT_SINK_BATCH,
+                registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[0].value(TimeUnit.MILLISECONDS),
+                registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS),
+                RelayBenchCommand.mib(rss));
+        out.flush();
+        report.rate("projector", "sink writer alone", rows / elapsed, "rows/s", rss, "bench JVM, broker included");
+    }
+
+    /** The projector as PROJECTOR_* configure it, on its own topics, sink database and state. */
+    private ProjectorSettings settings(BenchServers servers, String name, Topics topics) throws IOException {
+        CompactedTopics.create(servers.kafka(), topics.events(), partitions);
+        JdbcSettings sink = servers.emptySink("bench_" + name);
+        Path state = Files.createTempDirectory("bench-projector-state-");
+        return ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)))
+                .withApplicationId("bench-" + name).withTopics(topics).withStateDir(state).withTopicPartitions(partitions);
+    }
+
+    /** Sum over the read-model partitions of the highest offset applied. */
+    private static long appliedRecords(JdbcSettings sink) {
+        return count(sink, "SELECT coalesce(sum(applied_offset + 1), 0) FROM projector_offsets");
+    }
+
+    private static long endOffsets(KafkaSettings kafka, List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            // the last offset of a transactional topic is a commit marker: the last record is before it
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(o -> Math.max(0, o.offset() - 1)).sum();
+        }
+    }
+
+    private static boolean projectorIdle(JdbcSettings sink) {
+        long before = count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets");
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+        return count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets") == before;
+    }
+
+    private static long count(JdbcSettings sink, String sql) {
+        try (Connection c = Connections.open(sink); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition) {
+        Wait.until("the projector", PATIENCE, condition);
+    }
+
+    /** Lags (ms) of the changes applied while measuring. */
+    private static final class Lags {
+        private long[] values = new long[1 << 16];
+        private long[] at = new long[1 << 16];
+        private int size;
+        private boolean measuring;
+        private long since;
+
+        synchronized void record(long lagMs) {
+            if (measuring) {
+                if (size == values.length) {
+                    values = Arrays.copyOf(values, size * 2);
+                    at = Arrays.copyOf(at, size * 2);
+                }
+                at[size] = (System.nanoTime() - since) / 1_000_000;
+                values[size++] = lagMs;
+            }
+        }
+
+        synchronized void measure(boolean on) {
+            if (on && !measuring) {
+                since = System.nanoTime();
+            }
+            measuring = on;
+        }
+
+        /** The samples, for the report's charts. */
+        synchronized BenchReport.LagRun run(String name) {
+            return new BenchReport.LagRun(name, Arrays.copyOf(at, size), Arrays.copyOf(values, size), percentile(50),
+                    percentile(95), percentile(99), percentile(100));
+        }
+
+        synchronized int count() {
+            return size;
+        }
+
+        synchronized long percentile(int p) {
+            if (size == 0) {
+                return -1;
+            }
+            long[] sorted = Arrays.copyOf(values, size);
+            Arrays.sort(sorted);
+            return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
+        }
+    }
+}

@@ -39,7 +39,9 @@ class MigrationsIT {
         Migrations.Outcome outcome = Migrations.migrate(Database.SOURCE, db);
 
         assertThat(outcome.applied()).isEqualTo(migrationFiles("source").size());
-        assertThat(outcome.toVersion()).isEqualTo(String.valueOf(migrationFiles("source").size()));
+        // versions need not be consecutive (V10 after V4): the latest is the highest file's
+        assertThat(outcome.toVersion()).isEqualTo(String.valueOf(migrationFiles("source").stream()
+                .mapToInt(f -> Integer.parseInt(f.getFileName().toString().replaceFirst("^V(\\d+)__.*", "$1"))).max().orElseThrow()));
         assertThat(tables(db)).contains("customer", "purchase_order", "order_line", "outbox", "relay_heartbeat");
     }
 

@@ -68,14 +68,32 @@ final class OutboxRouter {
                 id.getBytes(StandardCharsets.UTF_8), value, headers));
     }
 
-    /** An event whose topic cannot take it goes to the dead-letter topic instead, with the reason. */
-    static ProducerRecord<byte[], byte[]> redirect(ProducerRecord<byte[], byte[]> event, String reason) {
+    /**
+     * An event too large for its topic goes to the dead-letter topic instead, with the reason; with its
+     * payload only when that still fits {@code deadLetterLimit}.
+     */
+    static ProducerRecord<byte[], byte[]> redirect(ProducerRecord<byte[], byte[]> event, String reason, int deadLetterLimit) {
         RecordHeaders headers = new RecordHeaders(event.headers().toArray());
         header(headers, "dlq-reason", reason);
         header(headers, "aggregate-type", event.topic().substring(RelaySettings.EVENT_TOPIC_PREFIX.length()));
         header(headers, "aggregate-id", new String(event.key(), StandardCharsets.UTF_8));
         byte[] id = event.headers().lastHeader("id").value();
-        return new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null, id, event.value(), headers);
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null, id, event.value(), headers);
+        if (estimatedSize(letter) > deadLetterLimit) {
+            header(headers, "dlq-payload-omitted", "the payload does not fit the dead-letter topic either");
+            letter = new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null, id, null, headers);
+        }
+        return letter;
+    }
+
+    /** An upper bound of the bytes a record takes in a batch of its own, as the broker checks {@code max.message.bytes}. */
+    static int estimatedSize(ProducerRecord<byte[], byte[]> record) {
+        long size = RECORD_OVERHEAD + (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length);
+        for (org.apache.kafka.common.header.Header h : record.headers()) {
+            size += h.key().length() * 4L + (h.value() == null ? 0 : h.value().length) + 10;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

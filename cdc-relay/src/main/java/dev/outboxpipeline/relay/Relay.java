@@ -1,6 +1,7 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.config.Secrets;
 import dev.outboxpipeline.ops.Health;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -23,61 +24,73 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The relay: checks its surroundings, then runs the embedded Debezium engine with a
- * {@link TransactionalPublisher}. When the engine fails (broker or database restart, a lost slot) it
- * starts again from the offset committed in Kafka, with a new producer whose {@code initTransactions}
- * aborts whatever the failed one left open. While another client holds the slot it waits as a standby.
+ * {@link TransactionalPublisher}. Each run first fences (a new producer's {@code initTransactions} completes or
+ * aborts whatever a predecessor left in flight), then reads the offset committed in Kafka, then checks that the
+ * slot and the database still match that offset ({@link SlotGuard}); only then does Debezium start. When the
+ * engine fails (broker or database restart) it runs again; when a check refuses, it waits with the reason in
+ * {@code /health}. While another client holds the slot it waits as a standby; while Kafka or the database does
+ * not answer, it waits too.
  */
 public final class Relay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
     private static final String TOPIC_PREFIX = "outbox-relay";
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** What the relay is doing now, as {@code /health} shows it. */
-    public enum State { STARTING, STANDBY, STREAMING, RETRYING, STOPPED }
+    /** What the relay is doing now, as {@code /health} shows it; only STREAMING and STANDBY are ready. */
+    public enum State { STARTING, STANDBY, STREAMING, RETRYING, REFUSING, STOPPED }
 
     private final RelaySettings settings;
     private final SourceDatabase source;
     private final Topics topics;
     private final RelayMetrics metrics;
     private final OffsetsTopic offsetsTopic;
+    private final Runnable betweenFenceAndRead;
     private final Thread supervisor;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private volatile State state = State.STARTING;
     private volatile boolean stopping;
+    private volatile boolean prepared;
+    private volatile Duration transactionTimeout;
     private volatile String lastError;
+    private volatile int engineRuns;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-    private Relay(RelaySettings settings, MeterRegistry registry) {
+    private Relay(RelaySettings settings, MeterRegistry registry, Runnable betweenFenceAndRead) {
         this.settings = settings;
         this.source = new SourceDatabase(settings.source(), settings.slotName());
         this.topics = new Topics(Admin.create(adminConfig(settings)), settings);
-        this.metrics = new RelayMetrics(registry, () -> {
-            OptionalLong lag = source.slotLagBytes();
-            return lag.isPresent() ? (Number) lag.getAsLong() : (Number) Double.NaN;
-        });
-        this.offsetsTopic = new OffsetsTopic(settings.offsetsTopic(), settings.slotName());
+        this.metrics = new RelayMetrics(registry, source::sampleSlot);
+        this.offsetsTopic = new OffsetsTopic(settings.slotOffsetsTopic(), settings.offsetsTopic(), settings.slotName());
+        this.betweenFenceAndRead = betweenFenceAndRead;
         this.supervisor = new Thread(this::supervise, "relay-" + settings.slotName());
     }
 
     /**
      * Checks the database and the broker (a {@link ConfigException} names what to fix), prepares the topics,
-     * and starts relaying in the background.
+     * and starts relaying in the background. A database or broker that does not answer yet is waited for.
      */
     public static Relay start(RelaySettings settings, MeterRegistry registry) {
-        Relay relay = new Relay(settings, registry);
+        return start(settings, registry, () -> { });
+    }
+
+    /** With a seam between the fence and the read of the committed offset, where a test lets a zombie commit. */
+    static Relay start(RelaySettings settings, MeterRegistry registry, Runnable betweenFenceAndRead) {
+        Relay relay = new Relay(settings, registry, betweenFenceAndRead);
         try {
-            relay.source.check(settings.publication());
-            relay.topics.prepare();
+            relay.prepare();
+        } catch (Unreachable e) {
+            relay.lastError = e.getMessage();
+            LOG.warn("relay waiting: {}", relay.lastError);
         } catch (RuntimeException e) {
             relay.topics.close();
             relay.source.close();
@@ -85,6 +98,27 @@ public final class Relay implements AutoCloseable {
         }
         relay.supervisor.start();
         return relay;
+    }
+
+    private void prepare() {
+        source.check(settings.publication());
+        topics.prepare();
+        transactionTimeout = resolveTransactionTimeout();
+        prepared = true;
+    }
+
+    /** The configured timeout, checked against the broker's maximum; by default that maximum itself. */
+    private Duration resolveTransactionTimeout() {
+        Optional<Duration> brokerMax = topics.brokerTransactionMaxTimeout();
+        if (settings.transactionTimeout().isPresent()) {
+            Duration configured = settings.transactionTimeout().get();
+            if (brokerMax.isPresent() && configured.compareTo(brokerMax.get()) > 0) {
+                throw new ConfigException(RelaySettings.TRANSACTION_TIMEOUT + "=" + configured + " exceeds the broker's "
+                        + "transaction.max.timeout.ms=" + brokerMax.get().toMillis() + ": lower it, or raise the broker's maximum");
+            }
+            return configured;
+        }
+        return brokerMax.orElse(RelaySettings.FALLBACK_TRANSACTION_TIMEOUT);
     }
 
     public State state() {
@@ -95,16 +129,22 @@ public final class Relay implements AutoCloseable {
         return metrics.eventsRelayed();
     }
 
+    /** How often the engine was started: a refusal must not become a restart loop. */
+    int engineRuns() {
+        return engineRuns;
+    }
+
     public Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name());
         details.put("slot", settings.slotName());
         details.put("lastCommittedLsn", metrics.committedLsn());
         details.put("eventsRelayed", metrics.eventsRelayed());
-        if (lastError != null) {
-            details.put("lastError", lastError);
+        String error = lastError;
+        if (error != null) {
+            details.put(state == State.REFUSING ? "reason" : "lastError", Secrets.maskInText(error, settings.source().password()));
         }
-        boolean up = state == State.STREAMING || state == State.STANDBY || state == State.STARTING;
+        boolean up = state == State.STREAMING || state == State.STANDBY;
         return up ? Health.up(details) : Health.down(details);
     }
 
@@ -114,8 +154,24 @@ public final class Relay implements AutoCloseable {
     }
 
     private void supervise() {
+        Duration backoff = RETRY_BACKOFF;
         try {
             while (!stopping) {
+                if (!prepared) {
+                    try {
+                        prepare();
+                        backoff = RETRY_BACKOFF;
+                        lastError = null;
+                    } catch (Unreachable e) {
+                        lastError = e.getMessage();
+                        pause(backoff);
+                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                        continue;
+                    } catch (RuntimeException e) {
+                        refuse(Refusal.untilRestarted(e.getMessage()));
+                        continue;
+                    }
+                }
                 OptionalInt holder = source.slotHolder();
                 if (holder.isPresent()) {
                     if (state != State.STANDBY) {
@@ -129,8 +185,14 @@ public final class Relay implements AutoCloseable {
                 try {
                     runEngineOnce();
                 } catch (RuntimeException e) {
+                    Optional<Refusal> refusal = Refusal.in(e);
+                    if (refusal.isPresent()) {
+                        refuse(refusal.get());
+                        continue;
+                    }
                     lastError = e.getMessage();
-                    LOG.warn("relay stopped with an error, starting again from the offset committed in Kafka: {}", e.toString());
+                    LOG.warn("relay stopped with an error, starting again from the offset committed in Kafka: {}",
+                            Secrets.maskInText(e.toString(), settings.source().password()));
                 }
                 if (!stopping) {
                     state = State.RETRYING;
@@ -143,14 +205,59 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private void runEngineOnce() {
+    /** Waits, without restarting the engine, until the refusal's reason no longer holds (or for ever, until stopped). */
+    private void refuse(Refusal refusal) {
+        String reason = refusal.getMessage();
+        state = State.REFUSING;
+        lastError = reason;
+        LOG.error("relay refuses to stream from slot {}: {}", settings.slotName(), Secrets.maskInText(reason, settings.source().password()));
+        while (!stopping) {
+            pause(settings.standbyRetry());
+            if (stopping || !refusal.retryable()) {
+                continue;
+            }
+            Optional<String> still;
+            try {
+                still = refusal.stillHolds();
+            } catch (RuntimeException e) {
+                still = Optional.of(reason); // cannot tell now: keep refusing, ask again later
+            }
+            if (still.isEmpty()) {
+                LOG.info("relay on slot {}: the reason to refuse is gone, streaming again", settings.slotName());
+                lastError = null;
+                return;
+            }
+            if (!still.get().equals(lastError)) {
+                lastError = still.get();
+                LOG.error("relay refuses to stream from slot {}: {}", settings.slotName(),
+                        Secrets.maskInText(lastError, settings.source().password()));
+            }
+        }
+    }
+
+    /** The start-up checks again, without fencing: whether a refusal still holds (a reset may have lifted it). */
+    private Optional<String> recheckStart() {
         Optional<OffsetsTopic.Committed> committed = offsetsTopic.readLast(settings.kafka().clientConfig());
-        LOG.info("slot {}: resuming {}", settings.slotName(),
-                committed.map(c -> "after the committed offset " + c.describe()).orElse("from the slot (no offset committed yet)"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings))) {
-            producer.initTransactions(); // fences a stale relay of this slot and aborts what it left open
+        return SlotGuard.refusal(committed, source.slot(), source.identity());
+    }
+
+    private void runEngineOnce() {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings, transactionTimeout))) {
+            // fence first: a predecessor's commit still in flight completes (or is aborted) before the offset is read
+            producer.initTransactions();
+            betweenFenceAndRead.run();
+            Optional<OffsetsTopic.Committed> committed = offsetsTopic.readLast(settings.kafka().clientConfig());
+            DatabaseIdentity identity = source.identity();
+            Optional<String> refusal = SlotGuard.refusal(committed, source.slot(), identity);
+            if (refusal.isPresent()) {
+                throw new Refusal(refusal.get(), this::recheckStart);
+            }
+            committed.ifPresent(c -> recordIdentity(producer, c, identity));
+            LOG.info("slot {}: resuming {}", settings.slotName(),
+                    committed.map(c -> "after the committed offset " + c.describe()).orElse("from the slot (no offset committed yet)"));
             TransactionalPublisher publisher = new TransactionalPublisher(producer, new OutboxRouter(maxRequestSize()),
-                    offsetsTopic, topics, metrics, TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize());
+                    offsetsTopic, topics, metrics, TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize(),
+                    identity, transactionTimeout, maxRequestSize());
             EngineOutcome outcome = new EngineOutcome();
             DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties(committed))
@@ -170,6 +277,7 @@ public final class Relay implements AutoCloseable {
             if (stopping) {
                 return;
             }
+            engineRuns++;
             e.run();
             engine = null;
             try {
@@ -179,9 +287,25 @@ public final class Relay implements AutoCloseable {
             }
             producer.close(Duration.ofSeconds(5));
             if (outcome.error != null && !stopping) {
+                Optional<Refusal> r = Refusal.in(outcome.error);
+                if (r.isPresent()) {
+                    throw r.get();
+                }
                 throw new IllegalStateException(outcome.message, outcome.error);
             }
         }
+    }
+
+    /** An offset without the database's identity (earlier versions, or the shared topic) is rewritten with it. */
+    private void recordIdentity(KafkaProducer<byte[], byte[]> producer, OffsetsTopic.Committed c, DatabaseIdentity identity) {
+        if (c.identity().isPresent() && c.readFrom().equals(offsetsTopic.topic())) {
+            return;
+        }
+        producer.beginTransaction();
+        producer.send(offsetsTopic.record(c.key(), c.value(), identity));
+        producer.commitTransaction();
+        LOG.info("slot {}: migrated the offset committed in {} to {}, with the database's identity ({}); the relay "
+                + "could not check that identity this once", settings.slotName(), c.readFrom(), offsetsTopic.topic(), identity.describe());
     }
 
     private static final class EngineOutcome implements DebeziumEngine.CompletionCallback {
@@ -218,6 +342,8 @@ public final class Relay implements AutoCloseable {
                 + "', now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = excluded.beat_at");
         p.put("max.batch.size", String.valueOf(settings.maxBatchSize()));
         p.put("max.queue.size", String.valueOf(settings.maxQueueSize()));
+        // large payloads cannot exhaust the heap: the queue is bounded in bytes too
+        p.put("max.queue.size.in.bytes", String.valueOf(settings.maxQueueBytes()));
         p.put("poll.interval.ms", String.valueOf(settings.pollInterval().toMillis()));
         p.put("record.processing.threads", "1");
         // a failure stops the engine, and the relay restarts it cleanly from Kafka's offset
@@ -237,7 +363,7 @@ public final class Relay implements AutoCloseable {
         return configured == null ? 1_048_576 : Integer.parseInt(configured.trim());
     }
 
-    static Map<String, Object> producerConfig(RelaySettings settings) {
+    static Map<String, Object> producerConfig(RelaySettings settings, Duration transactionTimeout) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -248,7 +374,7 @@ public final class Relay implements AutoCloseable {
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
+        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return c;
@@ -282,7 +408,7 @@ public final class Relay implements AutoCloseable {
                 LOG.warn("stopping the engine failed", ex);
             }
         }
-        if (state == State.STANDBY || state == State.RETRYING) {
+        if (state != State.STREAMING && (state != State.STARTING || engine == null)) {
             supervisor.interrupt();
         }
         try {

@@ -1,10 +1,13 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.ServiceHttp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The relay as a service: the relay plus {@code /health} and {@code /metrics} on {@code RELAY_HTTP_PORT},
@@ -19,14 +22,20 @@ public final class RelayService {
     public static void run(Env env, PrintWriter out) throws InterruptedException {
         RelaySettings settings = RelaySettings.fromEnv(env);
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
-        Relay relay = Relay.start(settings, registry);
-        ServiceHttp http;
+        // /health answers from the first second: 503 while the relay starts or waits for Kafka or the database
+        AtomicReference<Relay> started = new AtomicReference<>();
+        ServiceHttp http = ServiceHttp.start("relay", settings.httpHost(), settings.httpPort(), registry, () -> {
+            Relay r = started.get();
+            return r == null ? Health.down(Map.of("state", Relay.State.STARTING.name(), "slot", settings.slotName())) : r.health();
+        }, app -> { });
+        Relay relay;
         try {
-            http = ServiceHttp.start("relay", settings.httpHost(), settings.httpPort(), registry, relay::health, app -> { });
+            relay = Relay.start(settings, registry);
         } catch (RuntimeException e) {
-            relay.close();
+            http.close();
             throw e;
         }
+        started.set(relay);
         out.printf("relay on slot %s: /health and /metrics on http://%s:%d%n", settings.slotName(), settings.httpHost(),
                 http.port());
         out.flush();

@@ -2,14 +2,16 @@ package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything the relay reads from the environment, validated once at start. The slot name also names
- * the Kafka transactional id and the key of the relay's offset, so two relays on one slot fence each other.
+ * the Kafka transactional id and the slot's offsets topic, so two relays on one slot fence each other.
  */
 public record RelaySettings(
         JdbcSettings source,
@@ -17,12 +19,12 @@ public record RelaySettings(
         String slotName,
         String publication,
         String offsetsTopic,
-        int topicPartitions,
-        short replicationFactor,
-        int minInsyncReplicas,
+        EventTopicSettings eventTopics,
         Duration heartbeatInterval,
         int maxBatchSize,
         int maxQueueSize,
+        long maxQueueBytes,
+        Optional<Duration> transactionTimeout,
         Duration pollInterval,
         Duration standbyRetry,
         String httpHost,
@@ -33,26 +35,31 @@ public record RelaySettings(
     public static final String DEFAULT_OFFSETS_TOPIC = "outbox.relay.offsets";
     public static final String DLQ_TOPIC = "outbox.dlq";
     public static final String EVENT_TOPIC_PREFIX = "outbox.event.";
+    public static final String TRANSACTION_TIMEOUT = "RELAY_KAFKA_TRANSACTION_TIMEOUT";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
     public static final Duration DEFAULT_STANDBY_RETRY = Duration.ofSeconds(5);
+    /** Used when the broker's {@code transaction.max.timeout.ms} cannot be read; Kafka's own default maximum. */
+    public static final Duration FALLBACK_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
     public static final int DEFAULT_BATCH = 4096;
     public static final int DEFAULT_QUEUE = 16384;
+    public static final long DEFAULT_QUEUE_BYTES = 256L * 1024 * 1024;
     public static final int DEFAULT_HTTP_PORT = 8081;
 
     public static RelaySettings fromEnv(Env env) {
+        Optional<Duration> timeout = env.optional(TRANSACTION_TIMEOUT).map(v -> env.duration(TRANSACTION_TIMEOUT, null));
         RelaySettings s = new RelaySettings(
                 JdbcSettings.fromEnv(env, JdbcSettings.SOURCE),
                 KafkaSettings.fromEnv(env),
                 env.get("RELAY_SLOT_NAME", DEFAULT_SLOT),
                 env.get("RELAY_PUBLICATION", DEFAULT_PUBLICATION),
                 env.get("RELAY_OFFSETS_TOPIC", DEFAULT_OFFSETS_TOPIC),
-                env.intValue("RELAY_TOPIC_PARTITIONS", 3, 1, 10_000),
-                (short) env.intValue("RELAY_TOPIC_REPLICATION_FACTOR", 1, 1, 32),
-                env.intValue("RELAY_TOPIC_MIN_INSYNC_REPLICAS", 1, 1, 32),
+                EventTopicSettings.fromEnv(env),
                 env.duration("RELAY_HEARTBEAT_INTERVAL", DEFAULT_HEARTBEAT),
                 env.intValue("RELAY_MAX_BATCH_SIZE", DEFAULT_BATCH, 1, 1_000_000),
                 env.intValue("RELAY_MAX_QUEUE_SIZE", DEFAULT_QUEUE, 2, 10_000_000),
+                env.intValue("RELAY_MAX_QUEUE_MB", (int) (DEFAULT_QUEUE_BYTES >> 20), 0, 1_000_000) * 1024L * 1024L,
+                timeout,
                 env.duration("RELAY_POLL_INTERVAL", DEFAULT_POLL),
                 env.duration("RELAY_STANDBY_RETRY", DEFAULT_STANDBY_RETRY),
                 env.get("RELAY_HTTP_HOST", "127.0.0.1"),
@@ -70,13 +77,9 @@ public record RelaySettings(
             throw new ConfigException("RELAY_PUBLICATION=" + publication + " is not a plain identifier: use e.g. "
                     + DEFAULT_PUBLICATION);
         }
-        if (!Topics.isLegalName(offsetsTopic)) {
+        if (!Topics.isLegalName(slotOffsetsTopic())) {
             throw new ConfigException("RELAY_OFFSETS_TOPIC=" + offsetsTopic
-                    + " is not a Kafka topic name: use letters, digits, '.', '_' and '-'");
-        }
-        if (minInsyncReplicas > replicationFactor) {
-            throw new ConfigException("RELAY_TOPIC_MIN_INSYNC_REPLICAS=" + minInsyncReplicas
-                    + " exceeds RELAY_TOPIC_REPLICATION_FACTOR=" + replicationFactor + ": no write could succeed; lower it");
+                    + " is not a Kafka topic name: use letters, digits, '.', '_' and '-' (at most 180)");
         }
         if (maxQueueSize <= maxBatchSize) {
             throw new ConfigException("RELAY_MAX_QUEUE_SIZE=" + maxQueueSize + " must be larger than RELAY_MAX_BATCH_SIZE="
@@ -86,6 +89,12 @@ public record RelaySettings(
             throw new ConfigException("RELAY_HEARTBEAT_INTERVAL must be positive, e.g. 10s: without heartbeats an idle "
                     + "outbox makes PostgreSQL keep WAL for the slot");
         }
+        transactionTimeout.ifPresent(t -> {
+            if (t.toMillis() < 100 || t.toMillis() > Integer.MAX_VALUE) {
+                throw new ConfigException(TRANSACTION_TIMEOUT + "=" + t + " is out of range: use e.g. 15m (at most the broker's "
+                        + "transaction.max.timeout.ms)");
+            }
+        });
     }
 
     /** The Kafka transactional id: stable per slot, so a restarted relay fences its stale predecessor. */
@@ -93,9 +102,17 @@ public record RelaySettings(
         return "outbox-relay-" + slotName;
     }
 
+    /**
+     * The slot's own offsets topic: another slot's open transaction can then never hold back the last
+     * stable offset this slot's relay reads up to. {@link #offsetsTopic()} is the topic shared by every slot
+     * before, read once to migrate an offset committed there.
+     */
+    public String slotOffsetsTopic() {
+        return offsetsTopic + "." + slotName;
+    }
+
     public RelaySettings withHttpPort(int port) {
-        return new RelaySettings(source, kafka, slotName, publication, offsetsTopic, topicPartitions, replicationFactor,
-                minInsyncReplicas, heartbeatInterval, maxBatchSize, maxQueueSize, pollInterval, standbyRetry, httpHost,
-                port);
+        return new RelaySettings(source, kafka, slotName, publication, offsetsTopic, eventTopics, heartbeatInterval,
+                maxBatchSize, maxQueueSize, maxQueueBytes, transactionTimeout, pollInterval, standbyRetry, httpHost, port);
     }
 }

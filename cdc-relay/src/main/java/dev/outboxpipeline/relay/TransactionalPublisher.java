@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -37,16 +38,21 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final RelayMetrics metrics;
     private final SourceTopics sourceTopics;
     private final int commitEvery;
+    private final DatabaseIdentity identity;
+    private final Duration transactionTimeout;
+    private final int maxRequestSize;
     private final Callback onSent;
 
     private volatile Exception sendFailure;
     private boolean kafkaTransactionOpen;
+    private long kafkaTransactionStarted;
     private int sentInTransaction;
     private boolean insideSourceTransaction;
     private RecordChangeEvent<SourceRecord> boundary;
 
     TransactionalPublisher(Producer<byte[], byte[]> producer, OutboxRouter router, OffsetsTopic offsets, Topics topics,
-                           RelayMetrics metrics, SourceTopics sourceTopics, int commitEvery) {
+                           RelayMetrics metrics, SourceTopics sourceTopics, int commitEvery, DatabaseIdentity identity,
+                           Duration transactionTimeout, int maxRequestSize) {
         this.producer = producer;
         this.router = router;
         this.offsets = offsets;
@@ -54,6 +60,9 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         this.metrics = metrics;
         this.sourceTopics = sourceTopics;
         this.commitEvery = commitEvery;
+        this.identity = identity;
+        this.transactionTimeout = transactionTimeout;
+        this.maxRequestSize = maxRequestSize;
         this.onSent = (metadata, e) -> {
             if (e != null && sendFailure == null) {
                 sendFailure = e;
@@ -75,7 +84,8 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
                 if ("END".equals(((Struct) record.value()).getString("status"))) {
                     insideSourceTransaction = false;
                     boundary = event;
-                    if (sentInTransaction >= commitEvery) {
+                    // a long Kafka transaction commits at the first boundary, before it nears its timeout
+                    if (sentInTransaction >= commitEvery || openFor() > transactionTimeout.toNanos() / 2) {
                         commit(committer);
                     }
                 }
@@ -102,16 +112,36 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         OutboxRouter.Routed routed = router.route(value.getStruct("after"), value.getStruct("source"));
         ProducerRecord<byte[], byte[]> out = routed.event() != null ? routed.event() : routed.deadLetter();
         if (routed.event() != null) {
+            Topics.TopicInfo topic;
+            String name = out.topic();
             try {
-                topics.ensureEventTopic(out.topic());
-            } catch (Topics.NotCompactedException e) {
-                out = OutboxRouter.redirect(out, e.getMessage());
+                topic = topics.ensureEventTopic(name);
+            } catch (dev.outboxpipeline.config.ConfigException e) {
+                // a valid event never goes to the dead-letter topic (not compacted, not allowed to create it):
+                // stop, the events wait in the slot
+                throw new Refusal(e.getMessage() + ". Events for " + name + " wait in the replication slot; the relay "
+                        + "resumes by itself once the topic is fixed", () -> topics.recheck(name));
+            }
+            int size = OutboxRouter.estimatedSize(out);
+            if (size > topic.maxMessageBytes()) {
+                // decided before sending: the broker's refusal would abort the whole Kafka transaction
+                out = OutboxRouter.redirect(out, "record of about " + size + " bytes exceeds the max.message.bytes of "
+                        + topic.maxMessageBytes() + " bytes of topic " + name,
+                        Math.min(maxRequestSize, topics.deadLetterTopic().maxMessageBytes()));
             }
         }
         if (out.topic().equals(RelaySettings.DLQ_TOPIC)) {
             metrics.deadLettered();
         }
         beginIfNeeded();
+        if (openFor() > transactionTimeout.toNanos() / 10 * 9) {
+            throw Refusal.untilRestarted("a source transaction is still being relayed after "
+                    + Duration.ofNanos(openFor()).toMillis() + " ms, near the Kafka transaction timeout "
+                    + RelaySettings.TRANSACTION_TIMEOUT + "=" + transactionTimeout + " (source LSN "
+                    + SlotGuard.lsn(value.getStruct("source").getInt64("lsn")) + "): Kafka would abort it, and every "
+                    + "retry would too. Nothing of it was published; its events wait in the replication slot. Raise "
+                    + RelaySettings.TRANSACTION_TIMEOUT + " (at most the broker's transaction.max.timeout.ms) and restart the relay");
+        }
         producer.send(out, onSent);
         sentInTransaction++;
     }
@@ -120,6 +150,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         if (!kafkaTransactionOpen) {
             producer.beginTransaction();
             kafkaTransactionOpen = true;
+            kafkaTransactionStarted = System.nanoTime();
         }
     }
 
@@ -127,7 +158,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
             throws InterruptedException {
         SourceRecord position = boundary.record();
         beginIfNeeded();
-        producer.send(offsets.record(position.sourcePartition(), position.sourceOffset()), onSent);
+        producer.send(offsets.record(position.sourcePartition(), position.sourceOffset(), identity), onSent);
         long started = System.nanoTime();
         producer.flush();
         if (sendFailure != null) {
@@ -142,6 +173,10 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         // only now may Debezium flush this position to the replication slot
         committer.markProcessed(boundary);
         boundary = null;
+    }
+
+    private long openFor() {
+        return kafkaTransactionOpen ? System.nanoTime() - kafkaTransactionStarted : 0;
     }
 
     /** On a graceful stop: what was sent after the last boundary is re-read on the next start. */

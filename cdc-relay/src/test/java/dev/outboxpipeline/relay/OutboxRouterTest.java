@@ -82,4 +82,21 @@ class OutboxRouterTest {
         assertThat(header(routed.deadLetter(), "dlq-reason")).contains("max.request.size");
         assertThat(routed.deadLetter().value()).isNull();
     }
+
+    @Test
+    void aRecordTooLargeForItsTopicKeepsItsPayloadInTheDeadLetterOnlyIfItFitsThere() {
+        ProducerRecord<byte[], byte[]> event = router.route(row("customer", "c1", "{\"blob\": \"" + "b".repeat(5000) + "\"}"),
+                source()).event();
+        assertThat(OutboxRouter.estimatedSize(event)).isGreaterThan(5000);
+
+        ProducerRecord<byte[], byte[]> kept = OutboxRouter.redirect(event, "too large for its topic", 1_000_000);
+        assertThat(kept.topic()).isEqualTo(RelaySettings.DLQ_TOPIC);
+        assertThat(kept.value()).isEqualTo(event.value());
+        assertThat(header(kept, "dlq-reason")).isEqualTo("too large for its topic");
+
+        ProducerRecord<byte[], byte[]> omitted = OutboxRouter.redirect(event, "too large for its topic", 2000);
+        assertThat(omitted.value()).isNull();
+        assertThat(header(omitted, "dlq-payload-omitted")).isNotEmpty();
+        assertThat(header(omitted, "aggregate-id")).isEqualTo("c1");
+    }
 }

@@ -201,16 +201,6 @@ class RelayIT {
     }
 
     @Test
-    void shouldRefuseToStartWhenNoBrokerAnswers() {
-        RelayFixture f = fixture("nobroker");
-        Map<String, String> env = f.env();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
-        assertThatThrownBy(() -> Relay.start(RelaySettings.fromEnv(Env.of(env)), new SimpleMeterRegistry()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
-    }
-
-    @Test
     void shouldWaitAsStandbyWhileAnotherRelayHoldsTheSlotAndTakeOverAfterIt() throws Exception {
         RelayFixture f = fixture("standby");
         Relay active = startStreaming(f.env());

@@ -39,9 +39,48 @@ class RelaySettingsTest {
     @Test
     void rejectsMoreInSyncReplicasThanReplicas() {
         Map<String, String> env = minimal();
+        env.put("RELAY_TOPIC_REPLICATION_FACTOR", "1");
         env.put("RELAY_TOPIC_MIN_INSYNC_REPLICAS", "2");
         assertThatThrownBy(() -> RelaySettings.fromEnv(Env.of(env))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("RELAY_TOPIC_REPLICATION_FACTOR=1");
+                .hasMessageContaining("EVENT_TOPIC_REPLICATION_FACTOR=1");
+    }
+
+    @Test
+    void replicationAndTransactionTimeoutDefaultToTheBrokers() {
+        RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
+        assertThat(s.eventTopics().replicationFactor()).isEmpty();
+        assertThat(s.eventTopics().minInsyncReplicas()).isEmpty();
+        assertThat(s.transactionTimeout()).isEmpty();
+        assertThat(s.slotOffsetsTopic()).isEqualTo("outbox.relay.offsets.outbox_relay");
+        assertThat(s.maxQueueBytes()).isEqualTo(RelaySettings.DEFAULT_QUEUE_BYTES);
+    }
+
+    @Test
+    void takesTheTransactionTimeoutAsADuration() {
+        Map<String, String> env = minimal();
+        env.put("RELAY_KAFKA_TRANSACTION_TIMEOUT", "30m");
+        assertThat(RelaySettings.fromEnv(Env.of(env)).transactionTimeout()).contains(java.time.Duration.ofMinutes(30));
+    }
+
+    @Test
+    void passesJdbcUrlParametersOnToDebezium() {
+        // Parameters other than sslmode were dropped on the way to Debezium, silently.
+        Map<String, String> env = minimal();
+        env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                + "&sslcert=/etc/c.pem&options=-c%20statement_timeout%3D0&ApplicationName=relay");
+        Map<String, String> p = SourceDatabase.debeziumProperties(RelaySettings.fromEnv(Env.of(env)).source());
+        assertThat(p).containsEntry("database.sslmode", "verify-full").containsEntry("database.sslrootcert", "/etc/ca.pem")
+                .containsEntry("database.sslcert", "/etc/c.pem").containsEntry("driver.options", "-c statement_timeout=0")
+                .containsEntry("driver.ApplicationName", "relay");
+    }
+
+    @Test
+    void refusesJdbcUrlParametersThatWouldChangeTheReplicationConnection() {
+        Map<String, String> env = minimal();
+        env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?replication=true");
+        RelaySettings s = RelaySettings.fromEnv(Env.of(env));
+        assertThatThrownBy(() -> SourceDatabase.debeziumProperties(s.source())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication");
     }
 
     @Test

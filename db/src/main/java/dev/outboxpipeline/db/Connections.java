@@ -57,8 +57,10 @@ public final class Connections {
         } else {
             hint = "check " + s.urlVariable();
         }
-        return new ConfigException("cannot connect to " + where + " (" + Secrets.maskInText(e.getMessage(), s.password())
-                + "): " + hint, null);
+        String message = "cannot connect to " + where + " (" + Secrets.maskInText(e.getMessage(), s.password()) + "): " + hint;
+        // 57P03: the server is starting up or shutting down; it will answer
+        return state.startsWith("08") || state.equals("57P03") || hasCause(e, ConnectException.class)
+                ? new DatabaseUnreachableException(message) : new ConfigException(message, null);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

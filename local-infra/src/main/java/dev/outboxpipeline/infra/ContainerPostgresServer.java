@@ -17,9 +17,9 @@ final class ContainerPostgresServer implements PostgresServer {
         this.container = container;
     }
 
-    static ContainerPostgresServer start(String name) {
+    static ContainerPostgresServer start(String name, Map<String, String> overrides) {
         List<String> command = new ArrayList<>(List.of("postgres"));
-        for (Map.Entry<String, String> setting : PostgresSettings.SERVER.entrySet()) {
+        for (Map.Entry<String, String> setting : PostgresSettings.with(overrides).entrySet()) {
             if (!setting.getKey().equals("listen_addresses")) { // the container must listen on its own network
                 command.add("-c");
                 command.add(setting.getKey() + "=" + setting.getValue());

@@ -18,17 +18,20 @@ final class EmbeddedPostgresServer implements PostgresServer {
     private final int port;
     private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(Path dataDirectory, int port) {
+    private final Map<String, String> settings;
+
+    private EmbeddedPostgresServer(Path dataDirectory, int port, Map<String, String> settings) {
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.settings = settings;
     }
 
-    static EmbeddedPostgresServer start(String name) {
+    static EmbeddedPostgresServer start(String name, Map<String, String> overrides) {
         try {
             Path dir = Files.createTempDirectory("pipeline-pg-" + name + "-");
             // initdb wants to create the directory itself
             Files.delete(dir);
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir, FreePorts.find());
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir, FreePorts.find(), PostgresSettings.with(overrides));
             server.postgres = server.boot();
             return server;
         } catch (IOException e) {
@@ -43,7 +46,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
                 .setPort(port)
                 .setPGStartupWait(STARTUP_WAIT)
                 .setRegisterShutdownHook(true);
-        for (Map.Entry<String, String> setting : PostgresSettings.SERVER.entrySet()) {
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
             builder.setServerConfig(setting.getKey(), setting.getValue());
         }
         return builder.start();

@@ -4,6 +4,7 @@ import org.testcontainers.DockerClientFactory;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -27,17 +28,26 @@ public final class PostgresServers {
         return start(name, out::println);
     }
 
+    /** A server whose settings differ from the usual ones, e.g. {@code max_slot_wal_keep_size} or {@code wal_level}. */
+    public static PostgresServer start(String name, Map<String, String> settings) {
+        return start(name, settings, System.out::println);
+    }
+
     /** Starts a server and tells {@code announce} in one line which engine runs it and where. */
     public static PostgresServer start(String name, Consumer<String> announce) {
+        return start(name, Map.of(), announce);
+    }
+
+    private static PostgresServer start(String name, Map<String, String> settings, Consumer<String> announce) {
         String forced = System.getenv(ENGINE_VARIABLE);
         String engine = forced == null || forced.isBlank() ? "auto" : forced.trim().toLowerCase(Locale.ROOT);
         PostgresServer server;
         switch (engine) {
-            case "docker" -> server = ContainerPostgresServer.start(name);
-            case "embedded" -> server = EmbeddedPostgresServer.start(name);
+            case "docker" -> server = ContainerPostgresServer.start(name, settings);
+            case "embedded" -> server = EmbeddedPostgresServer.start(name, settings);
             case "auto" -> server = dockerAnswers()
-                    ? ContainerPostgresServer.start(name)
-                    : EmbeddedPostgresServer.start(name);
+                    ? ContainerPostgresServer.start(name, settings)
+                    : EmbeddedPostgresServer.start(name, settings);
             default -> throw new IllegalArgumentException(
                     ENGINE_VARIABLE + "=" + forced + " is not an engine: use docker, embedded, or leave it unset");
         }

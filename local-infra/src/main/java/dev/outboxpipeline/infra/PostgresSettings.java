@@ -16,6 +16,13 @@ final class PostgresSettings {
             "synchronous_commit", "on",
             "full_page_writes", "off");
 
+    /** The settings above with some replaced or added, e.g. {@code wal_level=replica} for a test of the relay's check. */
+    static Map<String, String> with(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(SERVER);
+        all.putAll(overrides);
+        return all;
+    }
+
     private PostgresSettings() {
     }
 }

@@ -3,9 +3,12 @@ package dev.outboxpipeline.cli;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.ProjectorSettings;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
+import dev.outboxpipeline.projector.sink.SinkIdentity;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
 import me.tongfei.progressbar.ProgressBar;
@@ -47,7 +50,7 @@ final class BootstrapCommand implements Callable<Integer> {
     private boolean follow;
 
     @Option(names = "--application-id", paramLabel = "<id>",
-            description = "Key of the offsets recorded in the new store (default: bootstrap-<database>); it must differ"
+            description = "Key of the offsets recorded in the new store (default: bootstrap-<database>-<the store's id>); it must differ"
                     + " from the live projector's PROJECTOR_APPLICATION_ID.")
     private String applicationId;
 
@@ -58,8 +61,10 @@ final class BootstrapCommand implements Callable<Integer> {
                 env.secret("SINK_DB_PASSWORD"));
         KafkaSettings kafka = KafkaSettings.fromEnv(env);
         Topics topics = Topics.withPrefix(env.get("PROJECTOR_TOPIC_PREFIX", ""));
+        // the default is unique to the store (its identity is drawn at migration), so two follows into
+        // same-named databases never share a consumer group
         String id = applicationId != null ? applicationId
-                : "bootstrap-" + sinkUrl.replaceAll("[?].*$", "").replaceAll("^.*/", "");
+                : SinkIdentity.read(sinkAfterMigration(sink)).defaultApplicationId();
         PrintWriter out = spec.commandLine().getOut();
 
         out.printf("Bootstrapping %s from %s (offsets recorded as '%s')%n", sink.safeUrl(), topics.readModel(), id);
@@ -80,7 +85,7 @@ final class BootstrapCommand implements Callable<Integer> {
         }
 
         SinkWriter writer = SinkWriter.start(new SinkWriter.Config(id, sink, kafka.clientConfig(), topics,
-                ProjectorSettings.DEFAULT_SINK_BATCH, lag -> { }), ServiceHttp.newRegistry());
+                ProjectorSettings.DEFAULT_SINK_BATCH), ServiceHttp.newRegistry());
         out.println("Following the readmodel topics from the offsets reached; SIGTERM or Ctrl-C stops.");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,6 +95,11 @@ final class BootstrapCommand implements Callable<Integer> {
         }, "bootstrap-follow-stop"));
         stopped.await();
         return 0;
+    }
+
+    private static JdbcSettings sinkAfterMigration(JdbcSettings sink) {
+        Migrations.migrate(Database.SINK, sink);
+        return sink;
     }
 
     /** Progress bars per topic, on a terminal. */

@@ -1,5 +1,6 @@
 package dev.outboxpipeline.cli;
 
+import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.relay.RelayService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "relay", mixinStandardHelpOptions = true,
+@Command(name = "relay", mixinStandardHelpOptions = true, subcommands = RelayResetCommand.class,
         header = "Relays outbox events from the WAL to compacted Kafka topics.",
         description = {"Relays outbox inserts from the source database's WAL (embedded Debezium, pgoutput) to compacted",
                 "Kafka topics outbox.event.<aggregatetype>, exactly once; stops gracefully on SIGTERM.",
@@ -20,6 +21,10 @@ final class RelayCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    Env env() {
+        return parent.env();
+    }
 
     @Override
     public Integer call() throws InterruptedException {

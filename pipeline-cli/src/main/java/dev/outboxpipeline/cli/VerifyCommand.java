@@ -3,7 +3,10 @@ package dev.outboxpipeline.cli;
 import dev.outboxpipeline.config.Durations;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.projector.DeadLetterCount;
+import dev.outboxpipeline.projector.topology.Topics;
 import dev.outboxpipeline.verify.Difference;
 import dev.outboxpipeline.verify.Store;
 import dev.outboxpipeline.verify.StoreVerifier;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -25,6 +29,8 @@ import java.util.concurrent.Callable;
                 "key by key and field by field. Exit 0 equal, 1 different, 2 bad configuration.",
                 "Source from SOURCE_DB_URL/_USER/_PASSWORD; sinks use SINK_DB_USER/_PASSWORD."})
 final class VerifyCommand implements Callable<Integer> {
+
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(10);
 
     @ParentCommand
     private PipelineCommand parent;
@@ -63,7 +69,23 @@ final class VerifyCommand implements Callable<Integer> {
             out.flush();
         });
         print(report, out);
+        printDeadLetters(env, out);
         return report.equal() ? 0 : PipelineCommand.CHECK_FAILED;
+    }
+
+    /** A dead-lettered change is missing or older in the sink: the count says where to look. */
+    private static void printDeadLetters(Env env, PrintWriter out) {
+        Topics topics = Topics.withPrefix(env.get("PROJECTOR_TOPIC_PREFIX", ""));
+        if (env.optional(KafkaSettings.BOOTSTRAP_VARIABLE).isEmpty()) {
+            out.println("Dead letters in " + topics.deadLetters() + ": not counted (set KAFKA_BOOTSTRAP_SERVERS to count them)");
+        } else {
+            OptionalLong n = DeadLetterCount.of(KafkaSettings.fromEnv(env), topics, DEAD_LETTER_TIMEOUT);
+            out.println("Dead letters in " + topics.deadLetters() + ": " + (n.isEmpty()
+                    ? "unknown (Kafka did not answer within " + DEAD_LETTER_TIMEOUT.toSeconds() + " s)"
+                    : n.getAsLong() + (n.getAsLong() > 0
+                    ? " (a dead-lettered change shows above as a difference; the dlq-reason header says why)" : "")));
+        }
+        out.flush();
     }
 
     private static JdbcSettings sinkSettings(Env env, String url) {

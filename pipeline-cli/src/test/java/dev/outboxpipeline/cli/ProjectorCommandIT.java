@@ -30,6 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 class ProjectorCommandIT {
 
+    private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @Test
@@ -40,14 +42,40 @@ class ProjectorCommandIT {
         assertThat(run.err()).contains("SINK_DB_URL is not set");
     }
 
+    // The event topics must be compacted, or the read model could never be rebuilt from them: a refusal,
+    // with the command that fixes it, not a projector that runs on a topic losing states.
+    @Test
+    void anEventTopicThatIsNotCompactedExitsTwoWithTheFix() throws Exception {
+        PostgresServer postgres = SharedServers.postgres();
+        KafkaBroker kafka = SharedServers.kafka();
+        String prefix = "clidelete" + ProcessHandle.current().pid() + ".";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(prefix + "outbox.event.customer", 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+
+        CommandRun run = CommandRun.of(Map.of(
+                "SINK_DB_URL", postgres.createDatabase("cli_projector_delete_" + ProcessHandle.current().pid()),
+                "SINK_DB_USER", postgres.user(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "PROJECTOR_TOPIC_PREFIX", prefix,
+                "PROJECTOR_HTTP_PORT", "0",
+                "PROJECTOR_STATE_DIR", Files.createTempDirectory("cli-projector-").toString()), "projector");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(prefix + "outbox.event.customer").contains("not compact")
+                .contains("--add-config cleanup.policy=compact");
+    }
+
     @Test
     void launcherRunsTheProjectorServingTheReadModelUntilStopped() throws Exception {
         PostgresServer postgres = SharedServers.postgres();
         KafkaBroker kafka = SharedServers.kafka();
         String prefix = "cli" + ProcessHandle.current().pid() + ".";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(prefix + "outbox.event.customer", 1, (short) 1),
-                    new NewTopic(prefix + "outbox.event.order", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(prefix + "outbox.event.customer", 1, (short) 1).configs(COMPACTED),
+                    new NewTopic(prefix + "outbox.event.order", 1, (short) 1).configs(COMPACTED)))
+                    .all().get(30, TimeUnit.SECONDS);
         }
         String id = UUID.randomUUID().toString();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

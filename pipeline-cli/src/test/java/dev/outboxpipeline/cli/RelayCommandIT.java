@@ -10,13 +10,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RelayCommandIT {
 
+    // An unreachable database no longer exits 2: the relay waits and answers 503 (RelayLimitsIT in cdc-relay).
+
     @Test
-    void relayExitsTwoNamingTheUrlWhenNoDatabaseAnswersWithoutShowingThePassword() {
+    void relayResetExitsTwoWithoutAcceptGap() {
         CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", "jdbc:postgresql://127.0.0.1:1/shop",
-                "SOURCE_DB_PASSWORD", "hunter2", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"), "relay");
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"), "relay", "reset");
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("SOURCE_DB_URL").doesNotContain("hunter2");
+        assertThat(r.err()).contains("--accept-gap");
+    }
+
+    @Test
+    void relayResetRecordsNothingWhenTheRelayHasNoGap() {
+        PostgresServer server = SharedServers.postgres();
+        String url = server.createDatabase("relay_cmd_nogap");
+        dev.outboxpipeline.db.Migrations.migrate(dev.outboxpipeline.db.Database.SOURCE, dev.outboxpipeline.config.JdbcSettings.of(
+                dev.outboxpipeline.config.JdbcSettings.SOURCE, url, server.user(), server.password()));
+        CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", url, "SOURCE_DB_USER", server.user(),
+                "SOURCE_DB_PASSWORD", server.password(), "KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers(),
+                "RELAY_SLOT_NAME", "relay_cmd_nogap"), "relay", "reset", "--accept-gap");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("nothing recorded");
     }
 
     @Test
@@ -24,9 +40,10 @@ class RelayCommandIT {
         PostgresServer server = SharedServers.postgres();
         CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", server.createDatabase("relay_cmd_unmigrated"),
                 "SOURCE_DB_USER", server.user(), "SOURCE_DB_PASSWORD", server.password(),
-                "KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers()), "relay");
+                "KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers(),
+                "RELAY_HTTP_PORT", "0"), "relay"); // /health binds before the checks now: any free port
 
-        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("outbox_publication does not exist", "migrate --target source");
     }
 
@@ -41,6 +58,7 @@ class RelayCommandIT {
 
     @Test
     void relayPrintsHelp() {
-        assertThat(CommandRun.of(Map.of(), "relay", "--help").out()).contains("RELAY_HTTP_PORT");
+        assertThat(CommandRun.of(Map.of(), "relay", "--help").out()).contains("RELAY_HTTP_PORT", "reset");
+        assertThat(CommandRun.of(Map.of(), "relay", "reset", "--help").out()).contains("--accept-gap");
     }
 }

@@ -4,14 +4,25 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +51,37 @@ class VerifyCommandIT {
         assertThat(different.exitCode()).isEqualTo(1);
         assertThat(different.out()).contains("DIFFERENT: 1 difference(s)").contains(id.toString())
                 .contains("email expected ada@example.com, found ada@old.example.com");
+    }
+
+    // A dead-lettered change leaves its row missing or older in the sink: verify shows it and counts the dead letters.
+    @Test
+    void aDeadLetteredRowIsADifferenceAndTheDeadLettersAreCounted() throws Exception {
+        String sourceUrl = server.createDatabase("verify_dlq_source");
+        String sinkUrl = server.createDatabase("verify_dlq_sink");
+        Migrations.migrate(Database.SOURCE, JdbcSettings.of(JdbcSettings.SOURCE, sourceUrl, server.user(), ""));
+        Migrations.migrate(Database.SINK, JdbcSettings.of(JdbcSettings.SINK, sinkUrl, server.user(), ""));
+        UUID id = UUID.randomUUID();
+        execute(sourceUrl, "INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1)");
+        String prefix = "verify_dlq_" + ProcessHandle.current().pid() + ".";
+        KafkaBroker kafka = SharedServers.kafka();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(prefix + "projector.dlq", Optional.of(1), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(prefix + "projector.dlq", id.toString(), "{}")).get();
+            producer.send(new ProducerRecord<>(prefix + "projector.dlq", id.toString(), "{}")).get();
+        }
+        Map<String, String> env = Map.of("SOURCE_DB_URL", sourceUrl, "SOURCE_DB_USER", server.user(),
+                "SINK_DB_URL", sinkUrl, "SINK_DB_USER", server.user(), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "PROJECTOR_TOPIC_PREFIX", prefix);
+
+        CommandRun run = CommandRun.of(env, "verify", "--wait", "0");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains(id.toString()).contains("Dead letters in " + prefix + "projector.dlq: 2");
     }
 
     @Test

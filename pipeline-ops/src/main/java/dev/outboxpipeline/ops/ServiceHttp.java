@@ -14,7 +14,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The HTTP server every long-running service has: {@code /health} (JSON, 503 when down) and
+ * The HTTP server every long-running service has: {@code /health} (readiness: JSON, 503 with the
+ * reason when not ready), {@code /health/live} (liveness: 200 while the process answers at all, also
+ * while it waits for a dependency, so a liveness probe never kills a service that is waiting) and
  * {@code /metrics} (Prometheus text), plus the service's own routes. Binds the given host and port;
  * port 0 picks a free one.
  */
@@ -55,6 +57,7 @@ public final class ServiceHttp implements AutoCloseable {
             body.putAll(h.details());
             ctx.status(h.up() ? 200 : 503).json(body);
         });
+        app.get("/health/live", ctx -> ctx.json(Map.of("service", service, "status", "LIVE")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         routes.accept(app);
         app.start(host, port);

@@ -32,6 +32,8 @@ class ServiceHttpTest {
             up.set(false);
             assertThat(get(http, "/health").statusCode()).isEqualTo(503);
             assertThat(get(http, "/health").body()).contains("broker unreachable");
+            // a liveness probe must not kill a service that waits for a dependency
+            assertThat(get(http, "/health/live").statusCode()).isEqualTo(200);
 
             HttpResponse<String> metrics = get(http, "/metrics");
             assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));

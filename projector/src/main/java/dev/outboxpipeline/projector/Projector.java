@@ -1,23 +1,26 @@
 package dev.outboxpipeline.projector;
 
+import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.db.DatabaseUnreachableException;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
+import dev.outboxpipeline.projector.topology.DeadLetterProduction;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,77 +29,135 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 
 /**
  * The running projector: the Kafka Streams application (exactly-once v2) that maintains the read
  * model, the sink writer that applies it to the sink database, and the HTTP server with the
- * interactive queries, {@code /health} and {@code /metrics}.
+ * interactive queries, {@code /health}, {@code /health/live} and {@code /metrics}.
+ *
+ * <p>{@link #start} returns at once with the HTTP server answering; the rest starts in the background
+ * and waits for whatever it needs (the sink database, Kafka), saying what in {@code /health}. So the
+ * projector, the relay and the writer may start in any order.
  */
 public final class Projector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
     private final ProjectorSettings settings;
-    private final ServiceHttp http;
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final SinkWriter sinkWriter;
+    private final PrometheusMeterRegistry registry;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<RuntimeException> failed = new CompletableFuture<>();
+    private final AtomicReference<HostInfo> self = new AtomicReference<>();
+    private final Thread starter;
+    private ServiceHttp http;
+    private volatile String waitingFor = "starting";
+    private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics streamsMetrics;
+    private volatile SinkWriter sinkWriter;
+    private volatile StreamsFailure streamsFailure;
+    private volatile EventTimeLag timeLag;
 
-    private Projector(ProjectorSettings settings, ServiceHttp http, KafkaStreams streams,
-                      KafkaStreamsMetrics streamsMetrics, SinkWriter sinkWriter) {
+    private Projector(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
-        this.http = http;
-        this.streams = streams;
-        this.streamsMetrics = streamsMetrics;
-        this.sinkWriter = sinkWriter;
+        this.registry = registry;
+        this.starter = new Thread(this::startInBackground, "projector-start");
+        this.starter.setDaemon(true);
     }
 
+    /** Starts the HTTP server, then the rest in the background; see {@link #failed()} for a fatal refusal. */
     public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry) {
-        return start(settings, registry, lag -> { });
+        Projector p = new Projector(settings, registry);
+        // The HTTP port must be known before Streams starts: it is the application.server others forward to.
+        p.http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry, p::health,
+                app -> new ReadModelQueries(p::streams, p.self::get).routes(app));
+        p.self.set(new HostInfo(settings.advertisedHost(), p.http.port()));
+        p.starter.start();
+        return p;
     }
 
-    /** Starts everything; {@code onLag} sees each applied change's end-to-end lag in ms (benchmarks). */
-    public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry, LongConsumer onLag) {
-        Migrations.migrate(Database.SINK, settings.sink());
-        try (Admin admin = Admin.create(settings.kafka().clientConfig())) {
-            TopicSetup.prepare(admin, settings.topics(), settings.topicPartitions());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while preparing topics", e);
-        }
-        AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
-        AtomicReference<SinkWriter> sinkRef = new AtomicReference<>();
-        // The HTTP port must be known before Streams starts: it is the application.server others forward to.
-        AtomicReference<HostInfo> self = new AtomicReference<>();
-        ServiceHttp http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry,
-                () -> health(streamsRef.get(), sinkRef.get()),
-                app -> new ReadModelQueries(streamsRef::get, self::get).routes(app));
+    private void startInBackground() {
         try {
-            self.set(new HostInfo(settings.advertisedHost(), http.port()));
-            KafkaStreams streams = new KafkaStreams(
-                    ReadModelTopology.build(new StreamsBuilder(), settings.topics()), streamsConfig(settings, self.get()));
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("stream thread failed; replacing it", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            retry("the sink database", () -> Migrations.migrate(Database.SINK, settings.sink()));
+            retry("Kafka", () -> {
+                Admin admin = Admin.create(settings.kafka().clientConfig());
+                try {
+                    TopicSetup.prepare(admin, settings.topics(), settings.eventTopics(), settings.readModelTopics());
+                } finally {
+                    admin.close(Duration.ofSeconds(1)); // by default it would wait out calls to an absent Kafka
+                }
             });
-            KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-            metrics.bindTo(registry);
-            Gauge.builder("projector.events.lag", streams, s -> eventsBehind(s, settings.topics()))
-                    .description("records of the event topics Kafka Streams has not processed yet").register(registry);
-            streamsRef.set(streams);
-            streams.start();
-            SinkWriter writer = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
-                    settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(), onLag), registry);
-            sinkRef.set(writer);
+            if (stop.getCount() == 0) {
+                return;
+            }
+            startStreams();
+            timeLag = new EventTimeLag(settings, registry);
+            sinkWriter = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
+                    settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(),
+                    settings.deletionMarkerRetention()), registry);
+            waitingFor = null;
             LOG.info("projector {} started: HTTP on {}:{}, state in {}", settings.applicationId(),
                     settings.httpHost(), http.port(), settings.stateDir());
-            return new Projector(settings, http, streams, metrics, writer);
         } catch (RuntimeException e) {
-            http.close();
-            throw e;
+            waitingFor = "stopped: " + e.getMessage();
+            LOG.error("projector {} cannot run: {}", settings.applicationId(), e.getMessage());
+            failed.complete(e);
+        }
+    }
+
+    private void startStreams() {
+        KafkaStreams s = new KafkaStreams(ReadModelTopology.build(new StreamsBuilder(), settings.topics(),
+                settings.deletionMarkerRetention()),
+                streamsConfig(settings, self.get()));
+        streamsFailure = new StreamsFailure(settings.applicationId());
+        s.setUncaughtExceptionHandler(streamsFailure);
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(s);
+        metrics.bindTo(registry);
+        Gauge.builder("projector.events.lag", s, x -> eventsBehind(x, settings.topics()))
+                .description("records of the event topics Kafka Streams has not processed yet").register(registry);
+        streamsMetrics = metrics;
+        streams = s;
+        s.start();
+    }
+
+    /** Runs {@code step} until it succeeds; an unreachable dependency is waited for, bad configuration is thrown. */
+    private void retry(String what, Runnable step) {
+        Duration wait = FIRST_RETRY;
+        if (waitingFor == null || waitingFor.equals("starting") || !waitingFor.startsWith("waiting for " + what)) {
+            waitingFor = "waiting for " + what;
+        }
+        while (stop.getCount() > 0) {
+            try {
+                step.run();
+                return;
+            } catch (DatabaseUnreachableException | KafkaUnreachableException e) {
+                waitFor(what, e, wait);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (KafkaException e) { // e.g. no resolvable bootstrap address yet
+                waitFor(what, e, wait);
+            }
+            wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+        }
+    }
+
+    private void waitFor(String what, RuntimeException e, Duration wait) {
+        String reason = "waiting for " + what + ": " + e.getMessage();
+        if (!reason.equals(waitingFor)) {
+            LOG.warn("{}", reason);
+        }
+        waitingFor = reason;
+        try {
+            stop.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            stop.countDown();
         }
     }
 
@@ -108,9 +169,12 @@ public final class Projector implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put("processing.exception.handler.global.enabled", true); // the default from Kafka 5.0 on
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProduction.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, s.topics().deadLetters());
         return p;
     }
 
@@ -126,23 +190,56 @@ public final class Projector implements AutoCloseable {
         return behind;
     }
 
-    private static Health health(KafkaStreams streams, SinkWriter writer) {
+    /**
+     * Ready when Streams runs (not while it rebalances or restores its stores: queries would fail) and the
+     * sink writer writes; otherwise the reason.
+     */
+    private Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
-        KafkaStreams.State state = streams == null ? null : streams.state();
-        details.put("streams", state == null ? "STARTING" : state.name());
-        boolean streamsUp = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        boolean sinkUp = writer != null && writer.failure().isEmpty();
+        String waiting = waitingFor;
+        KafkaStreams s = streams;
+        if (s == null) {
+            details.put("streams", "NOT_STARTED");
+            details.put("reason", waiting == null ? "starting" : waiting);
+            return Health.down(details);
+        }
+        KafkaStreams.State state = s.state();
+        details.put("streams", state.name());
+        SinkWriter writer = sinkWriter;
+        String reason = null;
+        if (streamsFailure != null && streamsFailure.reason().isPresent()) {
+            reason = streamsFailure.reason().get();
+        } else if (state != KafkaStreams.State.RUNNING) {
+            reason = state == KafkaStreams.State.REBALANCING
+                    ? "Kafka Streams is rebalancing or restoring its state stores"
+                    : "Kafka Streams is " + state;
+        }
         if (writer != null) {
             details.put("sinkRecordsBehind", writer.recordsBehind());
-            writer.failure().ifPresent(f -> details.put("sinkFailure", f));
+            if (writer.failure().isPresent()) {
+                details.put("sinkFailure", writer.failure().get());
+                reason = reason == null ? "the sink database is not being written: " + writer.failure().get() : reason;
+            }
+        } else if (reason == null) {
+            reason = "the sink writer is starting";
         }
-        return streamsUp && sinkUp ? Health.up(details) : Health.down(details);
+        EventTimeLag lag = timeLag;
+        if (lag != null) {
+            details.put("eventsTimeLagSeconds", lag.age().toSeconds());
+            lag.warning().ifPresent(w -> details.put("warning", w));
+        }
+        if (reason != null) {
+            details.put("reason", reason);
+            return Health.down(details);
+        }
+        return Health.up(details);
     }
 
     public int httpPort() {
         return http.port();
     }
 
+    /** The Streams application, or null while the projector still waits for its dependencies. */
     public KafkaStreams streams() {
         return streams;
     }
@@ -151,12 +248,30 @@ public final class Projector implements AutoCloseable {
         return settings;
     }
 
-    /** Stops in order: the sink writer finishes its batch, Streams commits and closes, then HTTP. */
+    /** Completes with the reason when the projector refuses to run (bad configuration); it then only answers HTTP. */
+    public CompletableFuture<RuntimeException> failed() {
+        return failed;
+    }
+
+    /** Stops in order: the start-up, the sink writer finishes its batch, Streams commits and closes, then HTTP. */
     @Override
     public void close() {
-        sinkWriter.close();
-        streams.close(CLOSE_TIMEOUT);
-        streamsMetrics.close();
+        stop.countDown();
+        try {
+            starter.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (timeLag != null) {
+            timeLag.close();
+        }
+        if (sinkWriter != null) {
+            sinkWriter.close();
+        }
+        if (streams != null) {
+            streams.close(CLOSE_TIMEOUT);
+            streamsMetrics.close();
+        }
         http.close();
     }
 }

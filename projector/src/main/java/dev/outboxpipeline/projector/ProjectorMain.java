@@ -5,7 +5,8 @@ import dev.outboxpipeline.ops.ServiceHttp;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** Runs the projector until the JVM is stopped: what {@code ./pipeline projector} runs, also usable alone. */
 public final class ProjectorMain {
@@ -17,17 +18,31 @@ public final class ProjectorMain {
         run(ProjectorSettings.fromEnv(Env.system()), new PrintWriter(System.out, true, StandardCharsets.UTF_8));
     }
 
-    /** Starts the projector, says where it answers, and blocks; SIGTERM or Ctrl-C stop it gracefully. */
+    /**
+     * Starts the projector, says where it answers, and blocks; SIGTERM or Ctrl-C stop it gracefully. A
+     * refusal to run (bad configuration, e.g. an event topic that is not compacted) is thrown.
+     */
     public static void run(ProjectorSettings settings, PrintWriter out) throws InterruptedException {
         Projector projector = Projector.start(settings, ServiceHttp.newRegistry());
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<RuntimeException> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             projector.close();
-            stopped.countDown();
+            stopped.complete(null);
         }, "projector-shutdown"));
-        out.println("projector '" + settings.applicationId() + "' running on http://" + settings.advertisedHost() + ":"
-                + projector.httpPort() + " (GET /customers/{id}, /orders/{id}, /health, /metrics); Ctrl-C stops it");
+        projector.failed().thenAccept(stopped::complete);
+        out.println("projector '" + settings.applicationId() + "' answering on http://" + settings.advertisedHost() + ":"
+                + projector.httpPort() + " (GET /customers/{id}, /orders/{id}, /health, /health/live, /metrics);"
+                + " Ctrl-C stops it");
         out.flush();
-        stopped.await();
+        RuntimeException refusal;
+        try {
+            refusal = stopped.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (refusal != null) {
+            projector.close();
+            throw refusal;
+        }
     }
 }

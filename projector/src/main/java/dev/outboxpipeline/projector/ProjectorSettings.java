@@ -2,8 +2,10 @@ package dev.outboxpipeline.projector;
 
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.projector.sink.DeletionMarkers;
 import dev.outboxpipeline.projector.topology.Topics;
 
 import java.nio.file.Path;
@@ -15,7 +17,9 @@ import java.time.Duration;
  */
 public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSettings kafka, Topics topics,
                                 String httpHost, int httpPort, String advertisedHost, Path stateDir,
-                                Duration commitInterval, int streamThreads, int sinkBatch, int topicPartitions) {
+                                Duration commitInterval, int streamThreads, int sinkBatch,
+                                EventTopicSettings eventTopics, ReadModelTopicSettings readModelTopics,
+                                int standbyReplicas, Duration deletionMarkerRetention) {
 
     public static final String DEFAULT_APPLICATION_ID = "projector";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -26,12 +30,21 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final int DEFAULT_SINK_BATCH = 5_000;
-    public static final int DEFAULT_TOPIC_PARTITIONS = 3;
+    /** No standby: a failed-over partition restores its state from the changelog first. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 0;
 
     public ProjectorSettings {
         if (!applicationId.matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException("PROJECTOR_APPLICATION_ID=" + applicationId
                     + " is not a valid Kafka Streams application id: use letters, digits, '.', '_' and '-'");
+        }
+        Duration tombstones = eventTopics.deleteRetention().compareTo(readModelTopics.deleteRetention()) > 0
+                ? eventTopics.deleteRetention() : readModelTopics.deleteRetention();
+        if (deletionMarkerRetention.compareTo(tombstones) <= 0) {
+            throw new ConfigException(DeletionMarkers.RETENTION + "=" + deletionMarkerRetention + " must be longer than"
+                    + " the topics' tombstone retention (" + tombstones + ", " + EventTopicSettings.DELETE_RETENTION
+                    + " / " + ReadModelTopicSettings.DELETE_RETENTION + "): a replay could otherwise bring a deleted"
+                    + " row back. Raise it, or lower the tombstone retention");
         }
     }
 
@@ -49,38 +62,80 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                 env.duration("PROJECTOR_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
                 env.intValue("PROJECTOR_STREAM_THREADS", 1, 1, 64),
                 env.intValue("PROJECTOR_SINK_BATCH", DEFAULT_SINK_BATCH, 1, 100_000),
-                env.intValue("PROJECTOR_TOPIC_PARTITIONS", DEFAULT_TOPIC_PARTITIONS, 1, 10_000));
+                EventTopicSettings.fromEnv(env),
+                ReadModelTopicSettings.fromEnv(env),
+                env.intValue("PROJECTOR_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 16),
+                env.duration(DeletionMarkers.RETENTION, DeletionMarkers.DEFAULT_RETENTION));
     }
 
     /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one). */
     public static ProjectorSettings of(JdbcSettings sink, KafkaSettings kafka) {
         return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
-                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, DEFAULT_TOPIC_PARTITIONS);
+                "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, EventTopicSettings.defaults(),
+                ReadModelTopicSettings.defaults(), DEFAULT_STANDBY_REPLICAS, DeletionMarkers.DEFAULT_RETENTION);
     }
 
     public ProjectorSettings withApplicationId(String id) {
         return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
+    }
+
+    public ProjectorSettings withSink(JdbcSettings s) {
+        return new ProjectorSettings(applicationId, s, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
+    }
+
+    public ProjectorSettings withKafka(KafkaSettings k) {
+        return new ProjectorSettings(applicationId, sink, k, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
     }
 
     public ProjectorSettings withTopics(Topics t) {
         return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
     }
 
     public ProjectorSettings withStateDir(Path dir) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
-                commitInterval, streamThreads, sinkBatch, topicPartitions);
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
     }
 
     public ProjectorSettings withCommitInterval(Duration interval) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                interval, streamThreads, sinkBatch, topicPartitions);
+                interval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
     }
 
     public ProjectorSettings withTopicPartitions(int partitions) {
+        return withEventTopics(eventTopics.withPartitions(partitions));
+    }
+
+    public ProjectorSettings withEventTopics(EventTopicSettings settings) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
-                commitInterval, streamThreads, sinkBatch, partitions);
+                commitInterval, streamThreads, sinkBatch, settings, readModelTopics, standbyReplicas,
+                deletionMarkerRetention);
+    }
+
+    public ProjectorSettings withReadModelTopics(ReadModelTopicSettings settings) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, settings, standbyReplicas,
+                deletionMarkerRetention);
+    }
+
+    public ProjectorSettings withStandbyReplicas(int replicas) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, replicas,
+                deletionMarkerRetention);
+    }
+
+    /** The partition count of the topics the projector creates ({@code EVENT_TOPIC_PARTITIONS}). */
+    public int topicPartitions() {
+        return eventTopics.partitions();
     }
 
     private static Path defaultStateDir() {

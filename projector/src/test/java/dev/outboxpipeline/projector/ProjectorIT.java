@@ -7,6 +7,7 @@ import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,18 +18,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +112,9 @@ class ProjectorIT {
             assertThat(customer.get("name").asText()).isEqualTo("Ada Lovelace");
             assertThat(customer.get("version").asLong()).isEqualTo(2);
             assertThat(get(port, "/customers/" + Events.newId()).statusCode()).isEqualTo(404);
+            // Regression: an odd id made building the forwarding URL fail with a 500
+            assertThat(get(port, "/customers/not-a-uuid").statusCode()).isEqualTo(400);
+            assertThat(get(port, "/orders/a%20b%7C").statusCode()).isEqualTo(400);
             assertThat(get(port, "/health").statusCode()).isEqualTo(200);
             assertThat(get(port, "/metrics").body()).contains("projector_event_lag_seconds", "projector_batch_apply_seconds",
                     "projector_sink_lag", "projector_events_lag", "projector_rows_apply_total");
@@ -167,6 +178,83 @@ class ProjectorIT {
                 awaitSinkEquals(p, shop);
             }
         }
+    }
+
+    // Fail-over took a full restore, and until the group noticed a killed instance (session.timeout.ms)
+    // the keys it held answered 503. With standbys the survivor answers them, marked stale.
+    @Test
+    void withStandbysQueriesKeepAnsweringWhenTheOtherInstanceIsKilled() throws Exception {
+        TestPipeline p = TestPipeline.create("standby", SharedServers.postgres(), kafka);
+        ShopModel shop = new ShopModel(p.topics(), 13, 30);
+        Path output = Files.createTempFile("projector-child", ".log");
+        Process child = null;
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers());
+             Projector first = Projector.start(p.settings().withStandbyReplicas(1), ServiceHttp.newRegistry())) {
+            child = startInChildJvm(p, output);
+            Process killed = child;
+            int childPort = await().atMost(PATIENCE).until(() -> childPort(output), port -> port > 0);
+            List<ProducerRecord<String, byte[]>> events = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                events.addAll(shop.next());
+            }
+            producer.send(events);
+            awaitSinkEquals(p, shop);
+            List<String> ids = shop.expectedCustomers().stream().map(row -> row.substring(0, row.indexOf('|'))).toList();
+            HostInfo self = new HostInfo("127.0.0.1", first.httpPort());
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                List<KeyQueryMetadata> held = ids.stream().map(id -> first.streams().queryMetadataForKey(
+                        ReadModelTopology.CUSTOMER_STORE, id, Serdes.String().serializer()))
+                        .filter(m -> m.activeHost().port() == childPort).toList();
+                assertThat(held).as("keys the child holds, with a standby here").isNotEmpty()
+                        .allSatisfy(m -> assertThat(m.standbyHosts()).contains(self));
+                for (String id : ids) {
+                    assertThat(get(first.httpPort(), "/customers/" + id).statusCode()).isEqualTo(200);
+                }
+            });
+
+            killed.destroyForcibly(); // SIGKILL: the group notices only after session.timeout.ms
+            killed.waitFor();
+            List<String> staleAnswers = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (String id : ids) {
+                    HttpResponse<String> r = get(first.httpPort(), "/customers/" + id);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).isEqualTo(id);
+                    r.headers().firstValue(ReadModelQueries.STALE).ifPresent(staleAnswers::add);
+                }
+            }
+            assertThat(staleAnswers).as("answers from the standby while the killed instance still holds its keys")
+                    .isNotEmpty();
+        } finally {
+            if (child != null) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** The second instance as a process of its own, so that it can be killed as a real one is. */
+    private Process startInChildJvm(TestPipeline p, Path output) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ProjectorMain.class.getName());
+        Map<String, String> env = pb.environment();
+        env.put("SINK_DB_URL", p.sink().url());
+        env.put("SINK_DB_USER", p.sink().user());
+        env.put("SINK_DB_PASSWORD", p.sink().password());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("PROJECTOR_APPLICATION_ID", p.settings().applicationId());
+        env.put("PROJECTOR_TOPIC_PREFIX", p.name() + ".");
+        env.put("PROJECTOR_STATE_DIR", p.anotherInstance().stateDir().toString());
+        env.put("PROJECTOR_HTTP_PORT", "0");
+        env.put("PROJECTOR_STANDBY_REPLICAS", "1");
+        env.put("EVENT_TOPIC_PARTITIONS", String.valueOf(TestPipeline.PARTITIONS));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(output.toFile());
+        return pb.start();
+    }
+
+    private static int childPort(Path output) throws IOException {
+        Matcher m = Pattern.compile("answering on http://[^:]+:(\\d+)").matcher(Files.readString(output));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     static void awaitSinkEquals(TestPipeline p, ShopModel shop) {

@@ -65,4 +65,32 @@ class ProjectorSettingsTest {
         assertThatThrownBy(() -> ProjectorSettings.fromEnv(Env.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SINK_DB_URL");
     }
+
+    @Test
+    void topicRetentionStandbysAndTheMarkerRetentionAreSettings() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.putAll(Map.of("PROJECTOR_STANDBY_REPLICAS", "1", "PROJECTOR_READMODEL_DELETE_RETENTION", "2d",
+                "PROJECTOR_READMODEL_MIN_COMPACTION_LAG", "10m", "PROJECTOR_DELETION_MARKER_RETENTION", "30d",
+                "PROJECTOR_TOPIC_PARTITIONS", "6"));
+
+        ProjectorSettings s = ProjectorSettings.fromEnv(Env.of(env));
+
+        assertThat(s.standbyReplicas()).isEqualTo(1);
+        assertThat(s.readModelTopics().deleteRetention()).isEqualTo(Duration.ofDays(2));
+        assertThat(s.readModelTopics().minCompactionLag()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.deletionMarkerRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.topicPartitions()).as("the old name stays an alias of EVENT_TOPIC_PARTITIONS").isEqualTo(6);
+        assertThat(Projector.streamsConfig(s, new org.apache.kafka.streams.state.HostInfo("h", 1)))
+                .containsEntry("num.standby.replicas", 1);
+    }
+
+    @Test
+    void deletionMarkersMustOutliveTheTombstones() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("PROJECTOR_DELETION_MARKER_RETENTION", "7d");
+
+        assertThatThrownBy(() -> ProjectorSettings.fromEnv(Env.of(env)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_DELETION_MARKER_RETENTION")
+                .hasMessageContaining("longer than");
+    }
 }

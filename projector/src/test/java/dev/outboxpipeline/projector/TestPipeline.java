@@ -2,6 +2,8 @@ package dev.outboxpipeline.projector;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.projector.topology.Topics;
@@ -29,18 +31,31 @@ public record TestPipeline(String name, Topics topics, JdbcSettings sink, Projec
     public static final int PARTITIONS = 3;
 
     public static TestPipeline create(String purpose, PostgresServer postgres, KafkaBroker kafka) {
+        return create(purpose, postgres, kafka, true);
+    }
+
+    /** A slice whose event topics do not exist yet: the projector (or the relay) starting first creates them. */
+    public static TestPipeline withoutEventTopics(String purpose, PostgresServer postgres, KafkaBroker kafka) {
+        return create(purpose, postgres, kafka, false);
+    }
+
+    private static TestPipeline create(String purpose, PostgresServer postgres, KafkaBroker kafka, boolean eventTopics) {
         String name = purpose + "_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
         Topics topics = Topics.withPrefix(name + ".");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(topics.events().stream()
-                    .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList()).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create the event topics: " + e, e);
+        if (eventTopics) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                admin.createTopics(topics.events().stream()
+                        .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())
+                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                        .toList()).all().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not create the event topics: " + e, e);
+            }
         }
         JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name.toLowerCase()),
                 postgres.user(), postgres.password());
+        // the projector migrates in the background once started; tests read the tables at once
+        Migrations.migrate(Database.SINK, sink);
         ProjectorSettings settings;
         try {
             settings = ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))

@@ -62,7 +62,7 @@ final class BenchCharts {
             x = new double[] {0};
             y = new double[] {0};
         }
-        XYSeries changes = chart.addSeries("one sink change (" + run.lagMillis().length + ")", x, y);
+        XYSeries changes = chart.addSeries("p99 of each 250 ms (" + run.lagMillis().length + " samples)", x, y);
         changes.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         double end = Math.max(1, x[x.length - 1]);
         line(chart, "p50 " + run.p50() + " ms", run.p50(), end);
@@ -77,9 +77,9 @@ final class BenchCharts {
 
     private static CategoryChart lagHistogram(BenchReport.LagRun run, String machine) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("End-to-end lag distribution (source commit to sink commit): " + run.name())
-                .xAxisTitle("end-to-end lag (ms, centre of bins of equal width); " + machine)
-                .yAxisTitle("sink changes").build();
+                .title("Distribution of the 250 ms p99 lags (source commit to sink commit): " + run.name())
+                .xAxisTitle("p99 lag of a 250 ms interval (ms, centre of bins of equal width); " + machine)
+                .yAxisTitle("250 ms intervals").build();
         var style = chart.getStyler();
         style.setAvailableSpaceFill(0.95);
         style.setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -92,7 +92,7 @@ final class BenchCharts {
         }
         double max = Math.max(1, run.max());
         Histogram h = new Histogram(lags, 25, 0, max);
-        chart.addSeries("sink changes per bin (p50 " + run.p50() + " ms, p99 " + run.p99() + " ms, max " + run.max() + " ms)",
+        chart.addSeries("intervals per bin (window p50 " + run.p50() + " ms, p99 " + run.p99() + " ms, max " + run.max() + " ms)",
                 h.getxAxisData(), h.getyAxisData());
         return chart;
     }

@@ -8,8 +8,10 @@ import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
+import dev.outboxpipeline.projector.sink.SinkMetrics;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,10 +31,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -107,9 +110,10 @@ public final class ProjectorBenchCommand implements ReportingBench {
         Topics topics = Topics.withPrefix("steady" + run + ".");
         ProjectorSettings settings = settings(servers, "steady" + run, topics).withCommitInterval(commitInterval);
         BenchShop shop = new BenchShop(topics);
-        Lags lags = new Lags();
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        Lags lags = new Lags(registry);
         try (TransactionalProducer producer = TransactionalProducer.eager(servers.kafka());
-             Projector projector = Projector.start(settings, ServiceHttp.newRegistry(), lags::record)) {
+             Projector projector = Projector.start(settings, registry)) {
             List<ProducerRecord<String, byte[]>> customers = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
                 customers.add(shop.newCustomer());
@@ -192,8 +196,7 @@ public final class ProjectorBenchCommand implements ReportingBench {
         long started;
         double firstBatch;
         try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
-                servers.kafka().clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH,
-                lag -> { }), registry)) {
+                servers.kafka().clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH), registry)) {
             // from the first batch on: the consumer group's join is not the sink's speed
             await(() -> registry.counter("projector.rows.apply").count() > 0);
             started = System.nanoTime();
@@ -260,49 +263,98 @@ public final class ProjectorBenchCommand implements ReportingBench {
         Wait.until("the projector", PATIENCE, condition);
     }
 
-    /** Lags (ms) of the changes applied while measuring. */
+    /**
+     * The end-to-end lag as users read it, from the sink writer's {@code projector.event.lag} timer: the
+     * measured window is the difference of its cumulative histogram between the start and the end, so a
+     * percentile is the upper bound of the bucket it falls in (the buckets grow by about a tenth). For the
+     * chart, a sampler takes the p99 of every {@link #SAMPLE} interval.
+     */
     private static final class Lags {
-        private long[] values = new long[1 << 16];
-        private long[] at = new long[1 << 16];
-        private int size;
-        private boolean measuring;
+        private static final Duration SAMPLE = Duration.ofMillis(250);
+
+        private final PrometheusMeterRegistry registry;
+        private final List<long[]> samples = new ArrayList<>();
+        private CountAtBucket[] atStart = new CountAtBucket[0];
+        private CountAtBucket[] atEnd;
+        private CountAtBucket[] lastSample = new CountAtBucket[0];
+        private ScheduledExecutorService sampler;
         private long since;
 
-        synchronized void record(long lagMs) {
-            if (measuring) {
-                if (size == values.length) {
-                    values = Arrays.copyOf(values, size * 2);
-                    at = Arrays.copyOf(at, size * 2);
-                }
-                at[size] = (System.nanoTime() - since) / 1_000_000;
-                values[size++] = lagMs;
-            }
+        Lags(PrometheusMeterRegistry registry) {
+            this.registry = registry;
         }
 
         synchronized void measure(boolean on) {
-            if (on && !measuring) {
+            CountAtBucket[] now = histogram();
+            if (on) {
+                atStart = now;
+                lastSample = now;
                 since = System.nanoTime();
+                sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-lag-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+                sampler.scheduleAtFixedRate(this::sample, SAMPLE.toMillis(), SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                atEnd = now;
+                if (sampler != null) {
+                    sampler.shutdownNow();
+                }
             }
-            measuring = on;
         }
 
-        /** The samples, for the report's charts. */
-        synchronized BenchReport.LagRun run(String name) {
-            return new BenchReport.LagRun(name, Arrays.copyOf(at, size), Arrays.copyOf(values, size), percentile(50),
-                    percentile(95), percentile(99), percentile(100));
+        private synchronized void sample() {
+            CountAtBucket[] now = histogram();
+            long p99 = percentile(lastSample, now, 99);
+            if (p99 >= 0) {
+                samples.add(new long[] {(System.nanoTime() - since) / 1_000_000, p99});
+            }
+            lastSample = now;
         }
 
-        synchronized int count() {
-            return size;
+        synchronized long count() {
+            return count(atStart, end());
         }
 
         synchronized long percentile(int p) {
-            if (size == 0) {
+            return percentile(atStart, end(), p);
+        }
+
+        /** The samples and the window's percentiles, for the report's charts. */
+        synchronized BenchReport.LagRun run(String name) {
+            long[] at = samples.stream().mapToLong(s -> s[0]).toArray();
+            long[] values = samples.stream().mapToLong(s -> s[1]).toArray();
+            return new BenchReport.LagRun(name, at, values, percentile(50), percentile(95), percentile(99), percentile(100));
+        }
+
+        private static long count(CountAtBucket[] from, CountAtBucket[] to) {
+            return to.length == 0 ? 0 : (long) (to[to.length - 1].count() - countAt(from, to.length - 1));
+        }
+
+        private static long percentile(CountAtBucket[] from, CountAtBucket[] to, int p) {
+            long total = count(from, to);
+            if (total == 0) {
                 return -1;
             }
-            long[] sorted = Arrays.copyOf(values, size);
-            Arrays.sort(sorted);
-            return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
+            for (int i = 0; i < to.length; i++) {
+                if (to[i].count() - countAt(from, i) >= Math.ceil(p / 100.0 * total)) {
+                    return (long) to[i].bucket(TimeUnit.MILLISECONDS);
+                }
+            }
+            return (long) to[to.length - 1].bucket(TimeUnit.MILLISECONDS);
+        }
+
+        private CountAtBucket[] histogram() {
+            return registry.timer(SinkMetrics.EVENT_LAG).takeSnapshot().histogramCounts();
+        }
+
+        private CountAtBucket[] end() {
+            return atEnd != null ? atEnd : histogram();
+        }
+
+        private static double countAt(CountAtBucket[] counts, int i) {
+            return i < counts.length ? counts[i].count() : 0;
         }
     }
 }

@@ -50,7 +50,6 @@ public final class LocalPipeline implements AutoCloseable {
     private KafkaBroker kafka;
     private Writer writer;
     private Relay relay;
-    private Thread projectorStarter;
     private final CompletableFuture<Projector> projector = new CompletableFuture<>();
     private ServiceHttp relayHttp;
     private PrometheusMeterRegistry projectorRegistry;
@@ -112,20 +111,10 @@ public final class LocalPipeline implements AutoCloseable {
                 relay::health, app -> { }));
         awaitStreaming(out, relaySettings.slotName());
 
-        // The projector waits for the event topics, which the relay creates with the first events: it
-        // starts beside the load instead of before it.
+        // The projector answers at once and creates the event topics if the relay has not yet.
         projectorRegistry = ServiceHttp.newRegistry();
         LagHistogram.enableOn(projectorRegistry);
-        ProjectorSettings projectorSettings = ProjectorSettings.fromEnv(config);
-        projectorStarter = new Thread(() -> {
-            try {
-                projector.complete(Projector.start(projectorSettings, projectorRegistry));
-            } catch (RuntimeException e) {
-                projector.completeExceptionally(e);
-            }
-        }, "demo-projector-start");
-        projectorStarter.setDaemon(true);
-        projectorStarter.start();
+        projector.complete(Projector.start(ProjectorSettings.fromEnv(config), projectorRegistry));
     }
 
     /** The slot exists once the relay streams: only events committed after that are in it, so the load waits. */
@@ -195,8 +184,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Whether the projector failed to start (it starts in the background). */
     public Optional<Throwable> projectorFailure() {
-        return projector.isCompletedExceptionally()
-                ? Optional.of(projector.handle((p, e) -> e).join()) : Optional.empty();
+        Projector p = projector.getNow(null);
+        return p == null ? Optional.empty() : Optional.ofNullable(p.failed().getNow(null));
     }
 
     public Relay relay() {
@@ -214,15 +203,7 @@ public final class LocalPipeline implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
-        if (projectorStarter != null) {
-            projectorStarter.interrupt();
-            try {
-                projectorStarter.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            projector.thenAccept(Projector::close);
-        }
+        projector.thenAccept(Projector::close);
         while (!resources.isEmpty()) {
             try {
                 resources.pop().close();

@@ -7,6 +7,11 @@ import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.projector.sink.BulkLoader;
+import dev.outboxpipeline.projector.sink.SinkIdentity;
+import dev.outboxpipeline.projector.sink.SinkWriter;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -29,7 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Builds a brand-new read-model store from the compacted {@code readmodel.*} topics: reads each topic
@@ -72,12 +79,17 @@ public final class Bootstrap {
     public static List<TopicLoad> run(Settings s, Progress progress) {
         Migrations.migrate(Database.SINK, s.sink());
         requireEmpty(s);
+        requireGroupNotUsedByAnotherStore(s, SinkIdentity.read(s.sink()));
         List<TopicLoad> loads = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(s.kafka());
-             BulkLoader loader = BulkLoader.open(s.applicationId(), s.sink(), s.topics());
+             BulkLoader loader = BulkLoader.open(s.applicationId(), s.sink(), s.topics(), s.kafka().clientConfig());
              Admin admin = Admin.create(s.kafka().clientConfig())) {
             for (String topic : s.topics().readModel()) {
                 loads.add(load(topic, consumer, loader, admin, progress));
+            }
+            if (loader.rejected() > 0) {
+                progress.warning(loader.rejected() + " read-model records were rejected by the sink and sent to "
+                        + s.topics().deadLetters() + " with the reason; verify reports their rows as differences");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("writing the sink failed: " + e.getMessage(), e);
@@ -164,6 +176,35 @@ public final class Bootstrap {
             }
         } catch (Exception e) {
             progress.warning(topic + ": could not read delete.retention.ms (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Refuses to follow when the application's sink group has active members that write another store:
+     * each would silently apply only its share of the partitions.
+     */
+    public static void requireGroupNotUsedByAnotherStore(Settings s, SinkIdentity store) {
+        String group = s.applicationId() + "-sink";
+        String prefix = SinkWriter.clientIdPrefix(s.applicationId());
+        try (Admin admin = Admin.create(s.kafka().clientConfig())) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                    .get(group);
+            List<String> others = d.members().stream().map(MemberDescription::clientId)
+                    .filter(id -> !id.equals(prefix + store.storeId())).toList();
+            if (!others.isEmpty()) {
+                throw new ConfigException("the consumer group " + group + " already has active members writing another"
+                        + " store (" + others + "): following with it would apply only a share of the partitions to"
+                        + " each store. Nothing was followed. Stop the other follow, or give this one its own id:"
+                        + " bootstrap --sink <jdbc-url> --follow (the default id is unique to the store), or"
+                        + " --application-id <another-id>");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the consumer group " + group, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw new IllegalStateException("could not check the consumer group " + group + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * An order with its customer's current name and email (null while the customer is unknown or
- * deleted). {@code version} is the order's; {@code customerVersion} the customer's it reflects.
+ * deleted). {@code version} is the order's; {@code customerVersion} the customer's it reflects (its
+ * deletion's version once deleted, so the sink's guard sees the deletion as newer).
  */
 public record OrderView(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
                         long version, String customerName, String customerEmail, Long customerVersion,
@@ -29,6 +30,6 @@ public record OrderView(String id, String customerId, String status, BigDecimal 
         long ts = customer == null ? order.sourceTsMs() : Math.max(order.sourceTsMs(), customer.sourceTsMs());
         return new OrderView(order.id(), order.customerId(), order.status(), order.total(), order.lines(),
                 order.version(), known ? customer.name() : null, known ? customer.email() : null,
-                known ? customer.version() : null, ts, false);
+                customer == null ? null : customer.version(), ts, false);
     }
 }

@@ -20,16 +20,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /customers/{id}} and {@code GET /orders/{id}} straight from the state stores. A key
  * whose partition another instance holds is asked of that instance (its {@code application.server}),
- * once: a forwarded request is never forwarded again.
+ * once: a forwarded request is never forwarded again. When that instance does not answer (killed, and
+ * the group has not noticed yet) and this one keeps a standby of the partition, the standby answers,
+ * marked stale by the {@value #STALE} header. An id that is not a UUID is a 400.
  */
 public final class ReadModelQueries {
 
     static final String FORWARDED = "X-Projector-Forwarded";
+    public static final String STALE = "X-Projector-Stale";
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final Supplier<KafkaStreams> streams;
@@ -49,6 +53,12 @@ public final class ReadModelQueries {
 
     private void serve(Context ctx, String store, String path, String what) throws InterruptedException {
         String id = ctx.pathParam("id");
+        try {
+            id = UUID.fromString(id).toString();
+        } catch (IllegalArgumentException e) {
+            ctx.status(400).json(Map.of("error", "id: not a UUID"));
+            return;
+        }
         KafkaStreams s = streams.get();
         KeyQueryMetadata where = s == null ? null : s.queryMetadataForKey(store, id, Serdes.String().serializer());
         if (where == null || where == KeyQueryMetadata.NOT_AVAILABLE) {
@@ -56,17 +66,36 @@ public final class ReadModelQueries {
             return;
         }
         if (!where.activeHost().equals(self.get())) {
+            boolean standbyHere = where.standbyHosts().contains(self.get());
             if (ctx.header(FORWARDED) != null) {
-                unavailable(ctx, "the " + what + "'s partition is moving between instances");
-            } else {
-                forward(ctx, where.activeHost(), path + "/" + id);
+                if (standbyHere) {
+                    answer(ctx, s, store, what, id, true);
+                } else {
+                    unavailable(ctx, "the " + what + "'s partition is moving between instances");
+                }
+            } else if (!forward(ctx, where.activeHost(), path + "/" + id)) {
+                if (standbyHere) {
+                    answer(ctx, s, store, what, id, true);
+                } else {
+                    unavailable(ctx, "the instance holding it (" + where.activeHost().host() + ":"
+                            + where.activeHost().port() + ") does not answer");
+                }
             }
             return;
         }
+        answer(ctx, s, store, what, id, false);
+    }
+
+    private static void answer(Context ctx, KafkaStreams s, String store, String what, String id, boolean stale) {
         try {
-            ReadOnlyKeyValueStore<String, Row> rows = s.store(StoreQueryParameters.fromNameAndType(store,
-                    QueryableStoreTypes.<String, Row>keyValueStore()));
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, Row>> query = StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, Row>keyValueStore());
+            ReadOnlyKeyValueStore<String, Row> rows = s.store(stale ? query.enableStaleStores() : query);
             Row row = rows.get(id);
+            if (stale) {
+                ctx.header(STALE, "answered by a standby replica while the active instance does not answer;"
+                        + " it may lag behind");
+            }
             if (row == null || row.deleted()) {
                 ctx.status(404).json(Map.of("error", "no " + what + " " + id));
             } else {
@@ -77,14 +106,17 @@ public final class ReadModelQueries {
         }
     }
 
-    private void forward(Context ctx, HostInfo owner, String path) throws InterruptedException {
+    /** Asks the instance holding the key and relays its answer; false when it does not answer. */
+    private boolean forward(Context ctx, HostInfo owner, String path) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/" + path))
                 .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(FORWARD_TIMEOUT).GET().build();
         try {
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            answer.headers().firstValue(STALE).ifPresent(v -> ctx.header(STALE, v));
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+            return true;
         } catch (IOException e) {
-            unavailable(ctx, "the instance holding it (" + owner.host() + ":" + owner.port() + ") does not answer");
+            return false;
         }
     }
 

@@ -17,39 +17,54 @@ import java.util.Map;
  * Writes read-model records into a sink in large transactions, each recording the offsets it reached
  * under an application id, exactly as the live {@link SinkWriter} does: a bootstrap can stop at any
  * point and a sink writer with the same id carries on from there, with no gap and nothing applied twice.
+ * A record the sink rejects goes to {@code projector.dlq}, as the sink writer does it.
  */
 public final class BulkLoader implements AutoCloseable {
 
     private final ChangeDecoder decoder;
     private final AppliedOffsets offsets;
     private final Connection connection;
+    private final SinkDeadLetters deadLetters;
+    private long rejected;
 
-    private BulkLoader(ChangeDecoder decoder, AppliedOffsets offsets, Connection connection) {
+    private BulkLoader(ChangeDecoder decoder, AppliedOffsets offsets, Connection connection, SinkDeadLetters deadLetters) {
         this.decoder = decoder;
         this.offsets = offsets;
         this.connection = connection;
+        this.deadLetters = deadLetters;
     }
 
-    public static BulkLoader open(String applicationId, JdbcSettings sink, Topics topics) throws SQLException {
+    public static BulkLoader open(String applicationId, JdbcSettings sink, Topics topics,
+                                  Map<String, Object> kafkaClientConfig) throws SQLException {
         Connection c = Connections.open(sink);
         c.setAutoCommit(false);
-        return new BulkLoader(new ChangeDecoder(topics), new AppliedOffsets(applicationId), c);
+        return new BulkLoader(new ChangeDecoder(topics), new AppliedOffsets(applicationId), c,
+                new SinkDeadLetters(topics.deadLetters(), kafkaClientConfig, applicationId + "-bootstrap-dead-letters"));
     }
 
     /** Applies the records in one transaction; returns how many were new. */
     public int apply(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
         List<Change> changes = new ArrayList<>(records.size());
+        List<Rejected> undecodable = new ArrayList<>();
         Map<TopicPartition, Long> last = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
-            changes.add(decoder.decode(r));
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            last.put(tp, r.offset());
+            try {
+                changes.add(decoder.decode(r));
+            } catch (RuntimeException e) {
+                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
+            }
         }
-        try {
-            return BatchTransaction.apply(connection, offsets, changes, last).size();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        }
+        deadLetters.batch(records);
+        BatchTransaction.Result result = BatchTransaction.apply(connection, offsets, changes, undecodable, last, deadLetters);
+        rejected += result.rejected().size();
+        return result.applied().size();
+    }
+
+    /** How many records went to the dead-letter topic so far. */
+    public long rejected() {
+        return rejected;
     }
 
     /** The offsets applied so far for these partitions (absent: none). */
@@ -61,6 +76,7 @@ public final class BulkLoader implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        deadLetters.close();
         connection.close();
     }
 }

@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 enum SinkTable {
 
-    CUSTOMER("customer", Customer.class, false,
+    CUSTOMER("customer", Customer.class, "excluded.version > customer.version",
             "id, name, email, version", "?::uuid[], ?::text[], ?::text[], ?::bigint[]",
             "name = excluded.name, email = excluded.email") {
         @Override
@@ -34,7 +34,7 @@ enum SinkTable {
             s.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::version).toArray()));
         }
     },
-    PURCHASE_ORDER("purchase_order", Order.class, false,
+    PURCHASE_ORDER("purchase_order", Order.class, "excluded.version > purchase_order.version",
             "id, customer_id, status, total, lines, version",
             "?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[]::jsonb[], ?::bigint[]",
             "customer_id = excluded.customer_id, status = excluded.status, total = excluded.total,"
@@ -44,9 +44,14 @@ enum SinkTable {
             bindOrderColumns(c, s, rows);
         }
     },
-    // A customer's rename or delete changes an order's view at the same order version: equal
-    // versions apply too (the topic order of one key is the order of the changes).
-    ORDER_VIEW("order_view", OrderView.class, true,
+    // A customer's rename or delete changes an order's view at the same order version, so at an equal
+    // order version the customer's version decides; a replay (a new application id, two applications
+    // writing one sink) then never brings back an older customer name. Orders move between customers:
+    // the customer's version is only comparable while the customer is the same.
+    ORDER_VIEW("order_view", OrderView.class,
+            "excluded.version > order_view.version OR (excluded.version = order_view.version"
+                    + " AND (excluded.customer_id IS DISTINCT FROM order_view.customer_id"
+                    + " OR coalesce(excluded.customer_version, -1) >= coalesce(order_view.customer_version, -1)))",
             "id, customer_id, status, total, lines, version, customer_name, customer_email, customer_version",
             "?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[]::jsonb[], ?::bigint[], ?::text[], ?::text[], ?::bigint[]",
             "customer_id = excluded.customer_id, status = excluded.status, total = excluded.total,"
@@ -66,11 +71,9 @@ enum SinkTable {
     private final String upsertSql;
     private final String deleteSql;
 
-    SinkTable(String table, Class<? extends Row> rowType, boolean sameVersionApplies, String columns, String arrays,
-              String updates) {
+    SinkTable(String table, Class<? extends Row> rowType, String guard, String columns, String arrays, String updates) {
         this.table = table;
         this.rowType = rowType;
-        String guard = "excluded.version " + (sameVersionApplies ? ">=" : ">") + " " + table + ".version";
         this.upsertSql = "INSERT INTO " + table + " (" + columns + ", updated_at)"
                 + " SELECT u.*, now() FROM unnest(" + arrays + ") AS u("
                 + columns + ")"

@@ -4,10 +4,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.Secrets;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.projector.topology.Topics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,15 +30,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * Applies the {@code readmodel.*} topics to the sink database. Each poll becomes one transaction:
  * lock the partitions' applied offsets, drop records at or below them, write the newest change per
  * row, store the new offsets, commit. The database, not Kafka, holds the position, so a crash at any
- * point applies each change exactly once. A database outage is retried with back-off on the same
- * batch; nothing is skipped.
+ * point applies each change exactly once. A change the database rejects for its data, or a record that
+ * cannot be decoded, goes to {@code projector.dlq} with the reason and the rest of its batch is applied
+ * ({@link BatchTransaction}). A database outage is retried with back-off on the same batch, the
+ * partitions paused and the consumer still polling, so it stays in its group; nothing is skipped.
  */
 public final class SinkWriter implements AutoCloseable {
 
@@ -50,9 +47,15 @@ public final class SinkWriter implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
-    /** How the writer is set up; {@code onLag} sees each change's end-to-end lag in ms (benchmarks). */
+    /** How the writer is set up. */
+    /** How the writer is set up; {@code deletionMarkerRetention} is how long {@code deleted_row} keeps a delete. */
     public record Config(String applicationId, JdbcSettings sink, Map<String, Object> kafkaClientConfig,
-                         Topics topics, int maxBatch, LongConsumer onLag) {
+                         Topics topics, int maxBatch, Duration deletionMarkerRetention) {
+
+        public Config(String applicationId, JdbcSettings sink, Map<String, Object> kafkaClientConfig, Topics topics,
+                      int maxBatch) {
+            this(applicationId, sink, kafkaClientConfig, topics, maxBatch, DeletionMarkers.DEFAULT_RETENTION);
+        }
     }
 
     private final Config config;
@@ -62,11 +65,8 @@ public final class SinkWriter implements AutoCloseable {
     private final Set<TopicPartition> toSeek = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
-    private final Timer batchApply;
-    private final Timer eventLag;
-    private final Counter rowsApplied;
-    private final Counter failures;
-    private final AtomicLong recordsBehind = new AtomicLong();
+    private final SinkMetrics metrics;
+    private final SinkDeadLetters deadLetters;
     private volatile String lastFailure;
     private Connection connection;
 
@@ -80,20 +80,26 @@ public final class SinkWriter implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sink-writer");
+        // the store's id in the client id lets a bootstrap --follow see which store a group member writes
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix(config.applicationId()) + storeId(config.sink()));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        this.batchApply = Timer.builder("projector.batch.apply").description("time to apply one batch to the sink")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.eventLag = Timer.builder("projector.event.lag")
-                .description("end-to-end lag: source commit (source-ts-ms) to sink commit")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
-        this.rowsApplied = Counter.builder("projector.rows.apply").description("read-model changes applied to the sink")
-                .register(registry);
-        this.failures = Counter.builder("projector.sink.failures").description("sink transactions that failed and were retried")
-                .register(registry);
-        Gauge.builder("projector.sink.lag", recordsBehind, AtomicLong::get)
-                .description("records of readmodel.* not yet applied to the sink").register(registry);
+        this.metrics = new SinkMetrics(registry);
+        this.deadLetters = new SinkDeadLetters(config.topics().deadLetters(), config.kafkaClientConfig(),
+                config.applicationId() + "-sink-dead-letters");
         this.thread = new Thread(this::run, "projector-sink-writer");
+    }
+
+    /** Members of an application's sink group have client ids of this prefix, then their store's id. */
+    public static String clientIdPrefix(String applicationId) {
+        return applicationId + "-sink-writer-";
+    }
+
+    private static String storeId(JdbcSettings sink) {
+        try {
+            return SinkIdentity.read(sink).storeId().toString();
+        } catch (RuntimeException e) {
+            return "unknown"; // the writer waits for the database anyway
+        }
     }
 
     public static SinkWriter start(Config config, MeterRegistry registry) {
@@ -108,7 +114,7 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     public long recordsBehind() {
-        return recordsBehind.get();
+        return metrics.recordsBehind();
     }
 
     private void run() {
@@ -133,6 +139,7 @@ public final class SinkWriter implements AutoCloseable {
                     applyWithRetry(records);
                 }
                 updateLag();
+                pruneDeletionMarkers();
             }
         } catch (WakeupException e) {
             // stopping
@@ -142,6 +149,7 @@ public final class SinkWriter implements AutoCloseable {
         } finally {
             closeConnection();
             consumer.close(Duration.ofSeconds(5));
+            deadLetters.close();
         }
     }
 
@@ -170,47 +178,70 @@ public final class SinkWriter implements AutoCloseable {
 
     private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
         List<Change> changes = new ArrayList<>(records.count());
+        List<Rejected> undecodable = new ArrayList<>();
         Map<TopicPartition, Long> last = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            last.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            last.put(tp, r.offset());
             try {
                 changes.add(decoder.decode(r));
             } catch (RuntimeException e) {
-                // the projector wrote this record itself, so this is a bug; say so and keep going
-                LOG.error("skipping undecodable read-model record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
             }
         }
+        deadLetters.batch(records);
         Duration wait = FIRST_RETRY;
+        boolean paused = false;
         while (stop.getCount() > 0) {
             try {
-                apply(changes, last);
+                apply(changes, undecodable, last);
                 lastFailure = null;
-                return;
+                break;
             } catch (SQLException | RuntimeException e) {
                 failed("applying a batch of " + changes.size() + " changes", e);
-                backOff(wait);
+                paused = true;
+                keepPolling(wait);
                 wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
             }
         }
+        if (paused) {
+            Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
+            resume.removeAll(toSeek);
+            consumer.resume(resume);
+        }
     }
 
-    private void apply(List<Change> changes, Map<TopicPartition, Long> lastOffsets) throws SQLException {
+    /**
+     * Waits out a back-off while staying in the consumer group: the partitions are paused, so the polls
+     * return nothing, but they tell the group this member is alive past {@code max.poll.interval.ms}.
+     */
+    private void keepPolling(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        do {
+            consumer.pause(consumer.assignment());
+            ConsumerRecords<String, byte[]> none = consumer.poll(POLL);
+            if (!none.isEmpty()) {
+                throw new IllegalStateException("a paused consumer returned records"); // would be a Kafka bug
+            }
+        } while (stop.getCount() > 0 && System.nanoTime() < until);
+    }
+
+    private void apply(List<Change> changes, List<Rejected> undecodable, Map<TopicPartition, Long> lastOffsets)
+            throws SQLException {
         long started = System.nanoTime();
         Connection c = connection();
-        List<Change> fresh;
+        BatchTransaction.Result result;
         try {
-            fresh = BatchTransaction.apply(c, offsets, changes, lastOffsets);
+            result = BatchTransaction.apply(c, offsets, changes, undecodable, lastOffsets, deadLetters);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;
         }
         long committedAt = System.currentTimeMillis();
-        batchApply.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        rowsApplied.increment(fresh.size());
-        for (Change ch : fresh) {
-            long lag = Math.max(0, committedAt - ch.sourceTsMs());
-            eventLag.record(lag, TimeUnit.MILLISECONDS);
-            config.onLag().accept(lag);
+        metrics.batchApplied(System.nanoTime() - started, result.applied().size());
+        metrics.deadLettered(result.rejected().size());
+        for (Change ch : result.applied()) {
+            metrics.changeCommitted(Math.max(0, committedAt - ch.sourceTsMs()));
         }
         // advisory only (the database holds the truth): lets Kafka tools show the group's lag
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
@@ -218,12 +249,34 @@ public final class SinkWriter implements AutoCloseable {
         consumer.commitAsync(commit, null);
     }
 
+    private long nextPrune = System.nanoTime();
+
+    /** Drops {@code deleted_row} entries past their retention, now and then; a failure waits for the next time. */
+    private void pruneDeletionMarkers() {
+        if (System.nanoTime() < nextPrune) {
+            return;
+        }
+        Duration every = DeletionMarkers.PRUNE_EVERY.compareTo(config.deletionMarkerRetention()) < 0
+                ? DeletionMarkers.PRUNE_EVERY : config.deletionMarkerRetention();
+        nextPrune = System.nanoTime() + every.toNanos();
+        try {
+            int pruned = DeletionMarkers.prune(connection(), config.deletionMarkerRetention());
+            if (pruned > 0) {
+                LOG.info("pruned {} deletion markers older than {} from deleted_row", pruned,
+                        config.deletionMarkerRetention());
+            }
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            LOG.warn("pruning deleted_row failed (tried again in {}): {}", every, e.getMessage());
+        }
+    }
+
     private void updateLag() {
         long behind = 0;
         for (TopicPartition tp : consumer.assignment()) {
             behind += consumer.currentLag(tp).orElse(0);
         }
-        recordsBehind.set(behind);
+        metrics.recordsBehind(behind);
     }
 
     private Connection connection() throws SQLException {
@@ -236,7 +289,7 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     private void failed(String what, Exception e) {
-        failures.increment();
+        metrics.failed();
         String message = Secrets.maskInText(String.valueOf(e.getMessage()), config.sink().password());
         lastFailure = what + " failed: " + message;
         LOG.warn("{} failed, retrying: {}", what, message);

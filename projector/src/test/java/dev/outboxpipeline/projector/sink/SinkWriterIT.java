@@ -11,17 +11,26 @@ import dev.outboxpipeline.projector.EventProducer;
 import dev.outboxpipeline.projector.SinkRows;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.Order;
+import dev.outboxpipeline.projector.model.OrderLine;
+import dev.outboxpipeline.projector.model.OrderView;
 import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +60,11 @@ class SinkWriterIT {
     SinkWriterIT() throws Exception {
         Migrations.migrate(Database.SINK, sink);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+            List<NewTopic> created = new ArrayList<>(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1),
+                    Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                    .toList());
+            created.add(new NewTopic(topics.deadLetters(), Optional.of(1), Optional.empty()));
+            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -112,14 +123,100 @@ class SinkWriterIT {
         assertThat(rows.query("SELECT name || '|' || version FROM customer")).containsExactly("Ada Lovelace|2");
     }
 
+
+    // Regression: an order total of 1e20 (beyond numeric(19,2)) made the writer retry its batch forever,
+    // and nothing written after it ever reached the sink.
+    @Test
+    void aChangeTheSinkRejectsIsDeadLetteredWithTheReasonAndTheRestOfTheBatchIsApplied() {
+        String good = UUID.randomUUID().toString();
+        String overflow = UUID.randomUUID().toString();
+        String after = UUID.randomUUID().toString();
+        send(order(good, "10.00", 1), order(overflow, "1e20", 1), order(after, "20.00", 1), notARow());
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+
+        try (SinkWriter writer = SinkWriter.start(config(), registry)) {
+            await().atMost(PATIENCE).until(() -> appliedOffset(topics.purchaseOrderRows()) == 3);
+            assertThat(writer.failure()).isEmpty();
+        }
+
+        assertThat(rows.query("SELECT id::text FROM purchase_order")).containsExactlyInAnyOrder(good, after);
+        List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), 2);
+        assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(overflow, "not-a-uuid");
+        assertThat(dead).anySatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_REASON))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("numeric field overflow")));
+        assertThat(dead).allSatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_TOPIC))
+                .hasValue(topics.purchaseOrderRows()));
+        assertThat(registry.counter(SinkMetrics.DEAD_LETTERS).count()).isEqualTo(2);
+    }
+
+    // Regression: the guard compared only the order's version, so a replay of the same order version
+    // joined with an older customer brought back the customer's old name.
+    @Test
+    void anOrderViewNeverGoesBackToAnOlderCustomerAtTheSameOrderVersion() {
+        String order = UUID.randomUUID().toString();
+        String customer = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        send(view(order, customer, 1, "New name", 5));
+        try (SinkWriter writer = SinkWriter.start(config(), ServiceHttp.newRegistry())) {
+            await().atMost(PATIENCE).until(() -> appliedOffset(topics.orderViewRows()) == 0);
+            send(view(order, customer, 1, "Old name", 4)); // a replay: same order version, older customer
+            await().atMost(PATIENCE).until(() -> appliedOffset(topics.orderViewRows()) == 2);
+            assertThat(rows.query("SELECT customer_name FROM order_view")).containsExactly("New name");
+
+            send(view(order, other, 2, "Other customer", 1)); // moved to another customer: the order's version decides
+            await().atMost(PATIENCE).until(() -> appliedOffset(topics.orderViewRows()) == 4);
+        }
+        assertThat(rows.query("SELECT customer_name FROM order_view")).containsExactly("Other customer");
+    }
+
+    // Regression: while the sink was down the writer retried without polling, so Kafka dropped it from its
+    // group after max.poll.interval.ms and rebalanced on every retry.
+    @Test
+    void whileTheSinkIsDownTheWriterStaysInItsGroupAndCatchesUpWhenItIsBack() throws Exception {
+        String before = UUID.randomUUID().toString();
+        String during = UUID.randomUUID().toString();
+        send(customer(before, "Ada", 1));
+        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "max.poll.interval.ms", 3_000);
+        PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
+        SinkRows server = new SinkRows(JdbcSettings.of(JdbcSettings.SINK, postgres.jdbcUrl(), postgres.user(),
+                postgres.password()));
+        try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config(name, sink, kafkaConfig, topics, 5_000), registry);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await().atMost(PATIENCE).until(() -> appliedOffset() == 0);
+
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> { // the sink database goes away
+                server.query("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE datname = '" + name + "'");
+                server.execute("ALTER DATABASE " + name + " RENAME TO " + name + "_away");
+                return true;
+            });
+            send(customer(during, "Grace", 1));
+            await().atMost(PATIENCE).until(() -> registry.counter(SinkMetrics.FAILURES).count() > 0);
+            await().during(Duration.ofSeconds(10)).atMost(PATIENCE).until(() -> members(admin) == 1);
+
+            server.execute("ALTER DATABASE " + name + "_away RENAME TO " + name);
+            await().atMost(PATIENCE).until(() -> appliedOffset() == 2);
+            assertThat(writer.failure()).isEmpty();
+        }
+        assertThat(rows.customers()).hasSize(2);
+    }
+
+    private int members(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of(name + "-sink")).all().get(30, TimeUnit.SECONDS)
+                .get(name + "-sink").members().size();
+    }
+
     private SinkWriter.Config config() {
-        return new SinkWriter.Config(name, sink, Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, 5_000,
-                lag -> { });
+        return new SinkWriter.Config(name, sink, Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, 5_000);
     }
 
     private long appliedOffset() {
+        return appliedOffset(topics.customerRows());
+    }
+
+    private long appliedOffset(String topic) {
         List<String> offsets = rows.query("SELECT applied_offset::text FROM projector_offsets WHERE topic = '"
-                + topics.customerRows() + "'");
+                + topic + "'");
         return offsets.isEmpty() ? -1 : Long.parseLong(offsets.get(0));
     }
 
@@ -137,6 +234,39 @@ class SinkWriterIT {
 
     private ProducerRecord<String, byte[]> tombstone(String id, long version) {
         return new ProducerRecord<>(topics.customerRows(), null, null, id, null, headers(version));
+    }
+
+    private ProducerRecord<String, byte[]> order(String id, String total, long version) {
+        Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
+                List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), version, System.currentTimeMillis());
+        return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, id, Json.write(o), headers(version));
+    }
+
+    private ProducerRecord<String, byte[]> notARow() {
+        return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, "not-a-uuid",
+                "{".getBytes(java.nio.charset.StandardCharsets.UTF_8), headers(1));
+    }
+
+    private ProducerRecord<String, byte[]> view(String id, String customerId, long version, String customerName,
+                                                long customerVersion) {
+        OrderView v = new OrderView(id, customerId, "PLACED", new BigDecimal("1.00"), List.of(), version, customerName,
+                "c@example.com", customerVersion, System.currentTimeMillis(), false);
+        return new ProducerRecord<>(topics.orderViewRows(), null, null, id, Json.write(v), headers(version));
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+        List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return read.size() >= expected;
+            });
+        }
+        return read;
     }
 
     private static RecordHeaders headers(long version) {

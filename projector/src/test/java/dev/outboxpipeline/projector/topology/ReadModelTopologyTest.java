@@ -5,6 +5,7 @@ import dev.outboxpipeline.projector.Events;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
+import dev.outboxpipeline.projector.model.OrderView;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -257,6 +259,33 @@ class ReadModelTopologyTest {
         assertThat(header(deadLetters.readRecord().headers(), EventHeaders.DLQ_REASON))
                 .contains("tombstone without");
         assertThat(customerStore().get(id).deleted()).isFalse();
+    }
+
+    // Deletion markers were never pruned, so the stores and their changelogs grew with every delete ever made.
+    @Test
+    void deletionMarkersOlderThanTheRetentionArePrunedAndNewerOnesAndLiveRowsKept() {
+        String old = Events.newId();
+        String oldOrder = Events.newId();
+        String live = Events.newId();
+        customer(old, "Old", 1);
+        customerDeleted(old, 2);
+        order(oldOrder, live, "PLACED", 1, 1);
+        orderDeleted(oldOrder, 2);
+        customer(live, "Live", 1);
+        clock = System.currentTimeMillis(); // the events so far are years old; this delete is fresh
+        String fresh = Events.newId();
+        customer(fresh, "Fresh", 1);
+        customerDeleted(fresh, 2);
+        assertThat(customerStore().get(old).deleted()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofHours(2));
+
+        assertThat(customerStore().get(old)).as("a marker past the retention").isNull();
+        assertThat(orderStore().get(oldOrder)).isNull();
+        KeyValueStore<String, OrderView> views = driver.getKeyValueStore(ReadModelTopology.ORDER_VIEW_STORE);
+        assertThat(views.get(oldOrder)).isNull();
+        assertThat(customerStore().get(fresh).deleted()).as("a marker within the retention").isTrue();
+        assertThat(customerStore().get(live).name()).isEqualTo("Live");
     }
 
     private void customer(String id, String name, long version) {

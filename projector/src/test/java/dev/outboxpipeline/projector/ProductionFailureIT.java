@@ -1,0 +1,83 @@
+package dev.outboxpipeline.projector;
+
+import dev.outboxpipeline.infra.KafkaBroker;
+import dev.outboxpipeline.infra.SharedServers;
+import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.projector.topology.EventHeaders;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ProductionFailureIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private final KafkaBroker kafka = SharedServers.kafka();
+
+    // Regression: a read-model record that can never be produced failed its stream thread, which was
+    // replaced and failed again on the same record, forever.
+    @Test
+    void aReadModelRecordTooLargeForItsTopicIsDeadLetteredAndTheRestFlows() throws Exception {
+        TestPipeline p = TestPipeline.create("toolarge", SharedServers.postgres(), kafka);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(p.topics().customerRows(), Optional.of(TestPipeline.PARTITIONS),
+                    Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "10000")))).all().get(30, TimeUnit.SECONDS);
+        }
+        String huge = Events.newId();
+        String fine = Events.newId();
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers());
+             Projector projector = Projector.start(p.settings(), ServiceHttp.newRegistry())) {
+            producer.send(new ArrayList<>(List.of(
+                    new ProducerRecord<>(p.topics().customerEvents(), null, null, huge,
+                            Events.customer(huge, "x".repeat(20_000), "huge@example.com", 1),
+                            Events.headers("CustomerCreated", 1, System.currentTimeMillis())),
+                    new ProducerRecord<>(p.topics().customerEvents(), null, null, fine,
+                            Events.customer(fine, "Ada", "ada@example.com", 1),
+                            Events.headers("CustomerCreated", 1, System.currentTimeMillis())))));
+
+            await().atMost(PATIENCE).until(() -> p.rows().query("SELECT id::text FROM customer").contains(fine));
+            ConsumerRecord<String, byte[]> dead = readOne(p.topics().deadLetters());
+            assertThat(dead.key()).isEqualTo(huge);
+            assertThat(EventHeaders.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
+                    assertThat(r).contains("cannot produce to " + p.topics().customerRows()).contains("RecordTooLarge"));
+            assertThat(projector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(p.rows().query("SELECT id::text FROM customer")).doesNotContain(huge);
+        }
+    }
+
+    private ConsumerRecord<String, byte[]> readOne(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return !read.isEmpty();
+            });
+            return read.get(0);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.outboxpipeline.projector;
+
+import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.infra.KafkaBroker;
+import dev.outboxpipeline.infra.SharedServers;
+import dev.outboxpipeline.ops.ServiceHttp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Start order must not matter: the projector answers at once and waits for what it needs. */
+class ProjectorStartIT {
+
+    private static final Duration WITHIN_SECONDS = Duration.ofSeconds(15);
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private final KafkaBroker kafka = SharedServers.kafka();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    // Regression: the projector had no HTTP server until the relay had created the event topics.
+    @Test
+    void startedBeforeTheRelayItAnswersAtOnceCreatesTheEventTopicsCompactedAndConverges() throws Exception {
+        TestPipeline p = TestPipeline.withoutEventTopics("first", SharedServers.postgres(), kafka);
+        ShopModel shop = new ShopModel(p.topics(), 3, 10);
+        try (Projector projector = Projector.start(p.settings(), ServiceHttp.newRegistry())) {
+            await().atMost(WITHIN_SECONDS).untilAsserted(() ->
+                    assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200));
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(get(projector.httpPort(), "/health").statusCode()).isEqualTo(200));
+
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                for (String topic : p.topics().events()) {
+                    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get(topic);
+                    assertThat(d.partitions()).hasSize(TestPipeline.PARTITIONS);
+                    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                    Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+                    assertThat(c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+                }
+                ConfigResource rows = new ConfigResource(ConfigResource.Type.TOPIC, p.topics().orderViewRows());
+                Config c = admin.describeConfigs(List.of(rows)).all().get(30, TimeUnit.SECONDS).get(rows);
+                assertThat(c.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value())
+                        .isEqualTo(String.valueOf(ReadModelTopicSettings.DEFAULT_DELETE_RETENTION.toMillis()));
+                assertThat(c.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value())
+                        .isEqualTo(String.valueOf(ReadModelTopicSettings.DEFAULT_MIN_COMPACTION_LAG.toMillis()));
+            }
+
+            try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) { // as the relay would
+                List<ProducerRecord<String, byte[]>> events = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    events.addAll(shop.next());
+                }
+                producer.send(events);
+            }
+            ProjectorIT.awaitSinkEquals(p, shop);
+        }
+    }
+
+    @Test
+    void anUnreachableSinkIsWaitedForWithTheReasonInHealthWhileLivenessAnswers() throws Exception {
+        TestPipeline p = TestPipeline.create("nosink", SharedServers.postgres(), kafka);
+        JdbcSettings nowhere = JdbcSettings.of(JdbcSettings.SINK, "jdbc:postgresql://127.0.0.1:1/sink", "u", "secret-pw");
+        ProjectorSettings s = p.settings().withSink(nowhere);
+        try (Projector projector = Projector.start(s, ServiceHttp.newRegistry())) {
+            await().atMost(WITHIN_SECONDS).untilAsserted(() -> {
+                HttpResponse<String> health = get(projector.httpPort(), "/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("waiting for the sink database").doesNotContain("secret-pw");
+            });
+            assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200);
+            assertThat(projector.failed()).isNotDone();
+        }
+    }
+
+    @Test
+    void anUnreachableKafkaIsWaitedForWithTheReasonInHealthWhileLivenessAnswers() throws Exception {
+        TestPipeline p = TestPipeline.create("nokafka", SharedServers.postgres(), kafka);
+        ProjectorSettings s = p.settings().withKafka(KafkaSettings.of("127.0.0.1:1"));
+        try (Projector projector = Projector.start(s, ServiceHttp.newRegistry())) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                HttpResponse<String> health = get(projector.httpPort(), "/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("waiting for Kafka");
+            });
+            assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200);
+            assertThat(projector.failed()).isNotDone();
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

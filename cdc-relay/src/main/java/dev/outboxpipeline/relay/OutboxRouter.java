@@ -1,10 +1,13 @@
 package dev.outboxpipeline.relay;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.TraceContext;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Struct;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Turns one decoded outbox insert into the record of the README's event format, or into a dead letter
@@ -36,6 +39,10 @@ final class OutboxRouter {
         header(headers, "aggregate-version", String.valueOf(after.getInt64("aggregate_version")));
         header(headers, "source-lsn", String.valueOf(source.getInt64("lsn")));
         header(headers, "source-ts-ms", String.valueOf(source.getInt64("ts_ms")));
+        traceContext(after).ifPresent(t -> {
+            header(headers, EventHeaders.TRACEPARENT, t.traceparent());
+            header(headers, EventHeaders.TRACESTATE, t.tracestate().orElse(null));
+        });
 
         String topic = RelaySettings.EVENT_TOPIC_PREFIX + aggregateType;
         if (aggregateId == null) {
@@ -47,12 +54,19 @@ final class OutboxRouter {
         }
         byte[] key = aggregateId.getBytes(StandardCharsets.UTF_8);
         byte[] value = payload == null ? null : payload.getBytes(StandardCharsets.UTF_8);
-        int size = key.length + (value == null ? 0 : value.length) + 128 + RECORD_OVERHEAD;
+        int size = key.length + (value == null ? 0 : value.length) + 128 + RECORD_OVERHEAD
+                + traceContext(after).map(t -> t.toColumn().length()).orElse(0);
         if (size > maxRecordBytes) {
             return deadLetter(id, aggregateType, aggregateId, null, headers, "record of about " + size
                     + " bytes exceeds the producer's max.request.size of " + maxRecordBytes + " bytes");
         }
         return new Routed(new ProducerRecord<>(topic, null, key, value, headers), null);
+    }
+
+    /** The write's trace context; none when the row has none, or the table predates the column (V4). */
+    private static Optional<TraceContext> traceContext(Struct after) {
+        return after.schema().field(TraceContext.COLUMN) == null ? Optional.empty()
+                : TraceContext.fromColumn(after.getString(TraceContext.COLUMN));
     }
 
     private static Routed deadLetter(String id, String aggregateType, String aggregateId, String payload,

@@ -56,6 +56,31 @@ class OutboxRouterTest {
     }
 
     @Test
+    void theStoredTraceContextBecomesTheW3cHeadersAlsoOnDeadLetters() {
+        Schema traced = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA)
+                .field("aggregatetype", Schema.STRING_SCHEMA).field("aggregateid", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("type", Schema.STRING_SCHEMA).field("payload", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("aggregate_version", Schema.INT64_SCHEMA).field("tracingspancontext", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Struct row = new Struct(traced).put("id", "e1").put("aggregatetype", "customer").put("aggregateid", "c1")
+                .put("type", "CustomerUpdated").put("payload", "{}").put("aggregate_version", 3L)
+                .put("tracingspancontext", "traceparent=" + parent + "\ntracestate=shop=checkout\n");
+
+        ProducerRecord<byte[], byte[]> event = router.route(row, source()).event();
+        ProducerRecord<byte[], byte[]> letter = router.route(row.put("aggregateid", null), source()).deadLetter();
+        ProducerRecord<byte[], byte[]> untraced = router.route(row.put("aggregateid", "c1").put("tracingspancontext", null),
+                source()).event();
+
+        assertThat(header(event, "traceparent")).isEqualTo(parent);
+        assertThat(header(event, "tracestate")).isEqualTo("shop=checkout");
+        assertThat(header(letter, "traceparent")).isEqualTo(parent);
+        assertThat(untraced.headers().lastHeader("traceparent")).isNull();
+        assertThat(router.route(row("customer", "c1", "{}"), source()).event().headers().lastHeader("traceparent"))
+                .as("a table without the column (made before V4)").isNull();
+    }
+
+    @Test
     void aNullPayloadBecomesATombstone() {
         assertThat(router.route(row("customer", "c1", null), source()).event().value()).isNull();
     }

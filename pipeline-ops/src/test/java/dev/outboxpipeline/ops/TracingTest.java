@@ -10,7 +10,12 @@ import io.opentelemetry.context.Scope;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,6 +59,29 @@ class TracingTest {
             assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         }
         assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isNull();
+    }
+
+    @Test
+    void withAnOtlpEndpointSpansAreSentOverHttp() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Content-Type"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();
+            try (Tracing tracing = Tracing.start(TracingSettings.fromEnv(Env.of(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)), "test"))) {
+                tracing.tracer().spanBuilder("work").startSpan().end();
+            } // closing flushes the batch
+
+            assertThat(received).containsExactly("POST application/x-protobuf");
+        } finally {
+            collector.stop(0);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.ops.Tracing;
+import dev.outboxpipeline.projector.analytics.Analytics;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.DeadLetterProduction;
@@ -64,6 +65,7 @@ public final class Projector implements AutoCloseable {
     private volatile SinkWriter sinkWriter;
     private volatile StreamsFailure streamsFailure;
     private volatile EventTimeLag timeLag;
+    private volatile Analytics analytics;
     private Tracing tracing;
     private Tracing ownedTracing;
 
@@ -93,7 +95,10 @@ public final class Projector implements AutoCloseable {
         p.tracing = tracing;
         // The HTTP port must be known before Streams starts: it is the application.server others forward to.
         p.http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry, p::health,
-                app -> new ReadModelQueries(p::streams, p.self::get).routes(app));
+                app -> {
+                    new ReadModelQueries(p::streams, p.self::get).routes(app);
+                    Analytics.routes(app, () -> p.analytics, p.self::get, settings, registry);
+                });
         p.self.set(new HostInfo(settings.advertisedHost(), p.http.port()));
         p.starter.start();
         return p;
@@ -118,6 +123,9 @@ public final class Projector implements AutoCloseable {
             sinkWriter = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
                     settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(),
                     settings.deletionMarkerRetention()), registry, tracing);
+            if (settings.analytics().enabled()) {
+                analytics = Analytics.start(settings, registry, self.get());
+            }
             waitingFor = null;
             LOG.info("projector {} started: HTTP on {}:{}, state in {}", settings.applicationId(),
                     settings.httpHost(), http.port(), settings.stateDir());
@@ -278,6 +286,9 @@ public final class Projector implements AutoCloseable {
             starter.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (analytics != null) {
+            analytics.close();
         }
         if (timeLag != null) {
             timeLag.close();

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,11 @@ final class ApplySpans {
 
     ApplySpans(Tracing tracing) {
         this.tracing = tracing;
+    }
+
+    /** The batch's span, current (and its trace id in the logging MDC) on this thread until closed. */
+    Batch open(List<Change> changes) {
+        return new Batch(start(changes));
     }
 
     Span start(List<Change> changes) {
@@ -52,6 +58,37 @@ final class ApplySpans {
             span.setStatus(StatusCode.ERROR, failure);
         }
         span.end();
+    }
+
+    /** An open batch span; closing it ends the span, as an error when the last attempt failed. */
+    final class Batch implements AutoCloseable {
+
+        private final Span span;
+        private final Scope scope;
+        private final Tracing.MdcScope mdc;
+        private String failure;
+
+        private Batch(Span span) {
+            this.span = span;
+            this.scope = span.makeCurrent();
+            this.mdc = Tracing.mdc(span.getSpanContext());
+        }
+
+        void failed(String reason, Exception e) {
+            span.recordException(e);
+            failure = reason;
+        }
+
+        void succeeded() {
+            failure = null;
+        }
+
+        @Override
+        public void close() {
+            mdc.close();
+            scope.close();
+            end(span, failure);
+        }
     }
 
     /** The first write's span when all writes share one trace id. */

@@ -7,8 +7,6 @@ import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -203,23 +201,21 @@ public final class SinkWriter implements AutoCloseable {
         deadLetters.batch(records);
         Duration wait = FIRST_RETRY;
         boolean paused = false;
-        Span span = applySpans.start(changes);
-        try (Scope ignored = span.makeCurrent(); Tracing.MdcScope mdc = Tracing.mdc(span.getSpanContext())) {
+        try (ApplySpans.Batch batch = applySpans.open(changes)) { // its log lines name the batch's trace
             while (stop.getCount() > 0) {
                 try {
                     apply(changes, undecodable, last);
                     lastFailure = null;
+                    batch.succeeded();
                     break;
                 } catch (SQLException | RuntimeException e) {
-                    span.recordException(e);
                     failed("applying a batch of " + changes.size() + " changes", e);
+                    batch.failed(lastFailure, e);
                     paused = true;
                     keepPolling(wait);
                     wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
                 }
             }
-        } finally {
-            applySpans.end(span, lastFailure);
         }
         if (paused) {
             Set<TopicPartition> resume = new HashSet<>(consumer.assignment());

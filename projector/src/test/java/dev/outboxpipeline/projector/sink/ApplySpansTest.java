@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,27 @@ class ApplySpansTest {
         assertThat(span.getParentSpanContext().isValid()).isFalse();
         assertThat(span.getLinks()).extracting(l -> l.getSpanContext().getTraceId())
                 .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736", "5c0a3e4d6f7b8a9c0d1e2f3a4b5c6d7e");
+    }
+
+    @Test
+    void logLinesWhileABatchIsAppliedCarryItsTraceId() {
+        try (ApplySpans.Batch ignored = spans.open(List.of(change(ADA)))) {
+            assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        }
+        assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isNull();
+        assertThat(exported.getFinishedSpanItems()).hasSize(1);
+    }
+
+    @Test
+    void aBatchThatFailedAndThenSucceededIsNoError() {
+        try (ApplySpans.Batch batch = spans.open(List.of(change(ADA)))) {
+            batch.failed("the database is gone", new IllegalStateException("gone"));
+            batch.succeeded();
+        }
+
+        SpanData span = exported.getFinishedSpanItems().get(0);
+        assertThat(span.getStatus().getStatusCode()).isNotEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        assertThat(span.getEvents()).extracting(e -> e.getName()).containsExactly("exception");
     }
 
     @Test

@@ -141,7 +141,7 @@ class RelayCrashIT {
         assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(e.id().toString());
 
         assertThat(relay.terminate()).as("exits on SIGTERM").isTrue();
-        SourceDatabase db = new SourceDatabase(f.jdbc(), f.env().get("RELAY_SLOT_NAME"));
+        SourceAdmin db = new SourceAdmin(f.jdbc(), f.env().get("RELAY_SLOT_NAME"));
         await().atMost(WAIT).until(() -> db.slotHolder().isEmpty());
         db.close();
         assertThat(Files.readString(log)).contains("Engine is stopped").doesNotContain("Exception in thread");

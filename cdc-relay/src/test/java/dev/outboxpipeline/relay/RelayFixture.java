@@ -1,6 +1,7 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -51,7 +52,7 @@ final class RelayFixture {
     }
 
     String eventTopic() {
-        return RelaySettings.EVENT_TOPIC_PREFIX + aggregateType;
+        return TopicNames.eventTopic(aggregateType);
     }
 
     Map<String, String> env() {

@@ -68,7 +68,7 @@ class RelaySettingsTest {
         Map<String, String> env = minimal();
         env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?sslmode=verify-full&sslrootcert=/etc/ca.pem"
                 + "&sslcert=/etc/c.pem&options=-c%20statement_timeout%3D0&ApplicationName=relay");
-        Map<String, String> p = SourceDatabase.debeziumProperties(RelaySettings.fromEnv(Env.of(env)).source());
+        Map<String, String> p = SourceAdmin.debeziumProperties(RelaySettings.fromEnv(Env.of(env)).source());
         assertThat(p).containsEntry("database.sslmode", "verify-full").containsEntry("database.sslrootcert", "/etc/ca.pem")
                 .containsEntry("database.sslcert", "/etc/c.pem").containsEntry("driver.options", "-c statement_timeout=0")
                 .containsEntry("driver.ApplicationName", "relay");
@@ -79,14 +79,14 @@ class RelaySettingsTest {
         Map<String, String> env = minimal();
         env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?replication=true");
         RelaySettings s = RelaySettings.fromEnv(Env.of(env));
-        assertThatThrownBy(() -> SourceDatabase.debeziumProperties(s.source())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SourceAdmin.debeziumProperties(s.source())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication");
     }
 
     @Test
     void debeziumGetsTheDatabaseFromTheJdbcUrl() {
         RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
-        Map<String, String> p = SourceDatabase.debeziumProperties(s.source());
+        Map<String, String> p = SourceAdmin.debeziumProperties(s.source());
         assertThat(p).containsEntry("database.hostname", "localhost").containsEntry("database.port", "5432")
                 .containsEntry("database.dbname", "shop");
     }

@@ -255,9 +255,10 @@ public final class Relay implements AutoCloseable {
             committed.ifPresent(c -> recordIdentity(producer, c, identity));
             LOG.info("slot {}: resuming {}", settings.slotName(),
                     committed.map(c -> "after the committed offset " + c.describe()).orElse("from the slot (no offset committed yet)"));
-            TransactionalPublisher publisher = new TransactionalPublisher(producer, new OutboxRouter(maxRequestSize(), settings.cloudEventsSource()),
-                    offsetsTopic, topics, metrics, TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize(),
-                    identity, transactionTimeout, maxRequestSize());
+            OutboxRouter router = new OutboxRouter(maxRequestSize(), settings.cloudEventsSource());
+            TransactionalPublisher publisher = new TransactionalPublisher(producer, router, offsetsTopic, topics, metrics,
+                    TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize(), identity, transactionTimeout,
+                    maxRequestSize());
             EngineOutcome outcome = new EngineOutcome();
             DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties(committed))

@@ -21,7 +21,11 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 
-/** What the relay asks the source database outside Debezium: start checks, its identity, the slot's state. */
+/**
+ * The relay's administrative connection to the source database, beside Debezium's replication stream: start checks,
+ * the database's identity, the slot's state, dropping a lost slot. (The writer's tests have a {@code SourceDatabase}
+ * fixture; this is not that.)
+ */
 final class SourceAdmin {
 
     /** The slot as {@code pg_replication_slots} shows it; LSNs as numbers. */

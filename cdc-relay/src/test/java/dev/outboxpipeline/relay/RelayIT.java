@@ -138,13 +138,16 @@ class RelayIT {
             assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(good.id().toString());
             List<String> bad = List.of(nullKey.id().toString(), badType.id().toString(), tooLarge.id().toString());
             List<ConsumedEvent> letters = f.read(Pattern.compile(Pattern.quote(TopicNames.RELAY_DEAD_LETTERS)),
-                    l -> l.stream().filter(e -> bad.contains(e.id())).count() == 3, WAIT);
+                    l -> l.stream().filter(e -> e.id() != null && bad.contains(e.id())).count() == 3, WAIT);
             Map<String, String> reasons = new HashMap<>();
-            letters.stream().filter(e -> bad.contains(e.id())).forEach(e -> reasons.put(e.id(), e.headerValue("dlq-reason")));
+            // letters of undecodable outbox messages (other tests) carry no event id
+            letters.stream().filter(e -> e.id() != null && bad.contains(e.id()))
+                    .forEach(e -> reasons.put(e.id(), e.headerValue("dlq-reason")));
             assertThat(reasons.get(nullKey.id().toString())).contains("aggregateid is null");
             assertThat(reasons.get(badType.id().toString())).contains("legal topic name");
             assertThat(reasons.get(tooLarge.id().toString())).contains("max.request.size");
-            assertThat(letters).filteredOn(e -> bad.contains(e.id())).allSatisfy(e -> assertThat(e.headerValue("source-lsn")).isNotNull());
+            assertThat(letters).filteredOn(e -> e.id() != null && bad.contains(e.id()))
+                    .allSatisfy(e -> assertThat(e.headerValue("source-lsn")).isNotNull());
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
-        header = "The outbox's cost: updates with and without its event, in both outbox modes.",
+        header = "The outbox's cost in both modes: updates with and without it.",
         description = {"The outbox's cost: the same customer-update workload with and without the outbox event, on a"
                 + " throwaway PostgreSQL, with the event as an outbox-table row (removed, or kept) and as a logical"
                 + " decoding message (WRITER_OUTBOX_MODE=message), side by side. Prints each variant's rate and the"

@@ -124,6 +124,23 @@ class RelayMessageModeIT {
         }
     }
 
+    @Test
+    void shouldReadNoOutboxMessagesWhenTurnedOff() throws Exception {
+        RelayFixture f = fixture("msgoff");
+        Map<String, String> env = f.env();
+        env.put("RELAY_DECODE_MESSAGES", "false");
+        OutboxEvent message = f.event("m1", 1);
+        OutboxEvent row = f.event("r1", 1);
+        try (Relay ignored = RelayIT.startStreaming(env); Connection c = f.connect()) {
+            OutboxWrites.createBusinessTable(c);
+            OutboxWrites.emit(c, List.of(message));
+            OutboxWrites.insert(c, List.of(row));
+
+            // the row, committed after the message, arrives alone
+            assertThat(f.readEventsSettled(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(row.id().toString());
+        }
+    }
+
     private static Map<String, String> withoutLsn(ConsumerRecord<byte[], byte[]> r) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {

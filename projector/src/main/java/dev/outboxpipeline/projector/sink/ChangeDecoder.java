@@ -3,6 +3,7 @@ package dev.outboxpipeline.projector.sink;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Row;
 import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.EventParser;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,9 +35,10 @@ final class ChangeDecoder {
         if (r.value() == null) {
             long version = EventHeaders.number(r.headers(), EventHeaders.VERSION).orElseThrow(() ->
                     new IllegalArgumentException("tombstone without a '" + EventHeaders.VERSION + "' header"));
-            return new Change(table, tp, r.offset(), id, version, null, ts.orElse(r.timestamp()));
+            return new Change(table, tp, r.offset(), id, version, null, ts.orElse(r.timestamp()), EventParser.trace(r.headers()));
         }
         Row row = Json.read(r.value(), table.rowType());
-        return new Change(table, tp, r.offset(), id, row.version(), row, ts.orElse(row.sourceTsMs()));
+        return new Change(table, tp, r.offset(), id, row.version(), row, ts.orElse(row.sourceTsMs()),
+                EventParser.trace(r.headers()));
     }
 }

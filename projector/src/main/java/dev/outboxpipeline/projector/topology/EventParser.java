@@ -2,6 +2,7 @@ package dev.outboxpipeline.projector.topology;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.TraceContext;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,18 +36,18 @@ public final class EventParser {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return Customer.deletedAt(key, tombstoneVersion(headers), ts);
+            return Customer.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
-        return Customer.of(key, text(p, "name"), text(p, "email"), version(p), ts);
+        return Customer.of(key, text(p, "name"), text(p, "email"), version(p), ts).withTrace(trace(headers));
     }
 
     public static Order order(String key, byte[] value, Headers headers, long recordTimestamp) {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return Order.deletedAt(key, tombstoneVersion(headers), ts);
+            return Order.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
@@ -60,7 +62,15 @@ public final class EventParser {
             parsed.add(new OrderLine(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
                     decimal(line, "unitPrice")));
         }
-        return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts);
+        return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts)
+                .withTrace(trace(headers));
+    }
+
+    /** The W3C trace context of the write, when the event carries a valid one (a bad one is not poison). */
+    public static Optional<TraceContext> trace(Headers headers) {
+        return EventHeaders.text(headers, dev.outboxpipeline.contract.EventHeaders.TRACEPARENT).flatMap(parent ->
+                TraceContext.of(parent, EventHeaders.text(headers, dev.outboxpipeline.contract.EventHeaders.TRACESTATE)
+                        .orElse(null)));
     }
 
     private static JsonNode payload(byte[] value) {

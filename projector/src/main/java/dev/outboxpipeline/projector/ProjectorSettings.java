@@ -32,7 +32,7 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
     /**
      * Output becomes visible at commits, and an order's view crosses three (the foreign-key join goes
      * through two internal topics), so the lag is about three intervals: 50 ms keeps it under 250 ms
-     * where Streams' exactly-once default of 100 ms does not (README, "bench projector").
+     * where Streams' exactly-once default of 100 ms does not (docs/benchmarks.md, "The projector").
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final int DEFAULT_SINK_BATCH = 5_000;

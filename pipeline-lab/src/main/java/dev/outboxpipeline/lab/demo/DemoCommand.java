@@ -161,6 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("  writer API      http://127.0.0.1:%d/customers   (also /orders, /health, /metrics)%n", p.writerPort());
         out.printf("  relay           http://127.0.0.1:%d/health      http://127.0.0.1:%d/metrics%n", p.relayPort(), p.relayPort());
         out.printf("  projector       http://127.0.0.1:%d/customers/{id}   /orders/{id}   /health   /metrics%n", p.projectorPort());
+        out.printf("  dashboard       http://127.0.0.1:%d/dashboard   (analytics: /analytics/revenue, /analytics/orders, /analytics/sessions)%n", p.projectorPort());
         out.printf("  source database %s (user %s)%n", p.sourceSettings().safeUrl(), p.sourceSettings().user());
         out.printf("  sink database   %s (user %s)%n", p.sinkSettings().safeUrl(), p.sinkSettings().user());
         out.printf("  Kafka           %s   topics outbox.event.customer, outbox.event.order, readmodel.*, outbox.dlq%n",

@@ -5,6 +5,7 @@ import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.DatabaseUnreachableException;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and waits for whatever it needs (the sink database, Kafka), saying what in {@code /health}. So the
  * projector, the relay and the writer may start in any order.
  */
-public final class Projector implements AutoCloseable {
+public final class Projector implements RunningService {
 
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -53,7 +54,7 @@ public final class Projector implements AutoCloseable {
     private final ProjectorSettings settings;
     private final PrometheusMeterRegistry registry;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private final CompletableFuture<RuntimeException> failed = new CompletableFuture<>();
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
     private final AtomicReference<HostInfo> self = new AtomicReference<>();
     private final Thread starter;
     private ServiceHttp http;
@@ -71,7 +72,7 @@ public final class Projector implements AutoCloseable {
         this.starter.setDaemon(true);
     }
 
-    /** Starts the HTTP server, then the rest in the background; see {@link #failed()} for a fatal refusal. */
+    /** Starts the HTTP server, then the rest in the background; see {@link #failure()} for a fatal refusal. */
     public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         Projector p = new Projector(settings, registry);
         // The HTTP port must be known before Streams starts: it is the application.server others forward to.
@@ -107,7 +108,7 @@ public final class Projector implements AutoCloseable {
         } catch (RuntimeException e) {
             waitingFor = "stopped: " + e.getMessage();
             LOG.error("projector {} cannot run: {}", settings.applicationId(), e.getMessage());
-            failed.complete(e);
+            failure.completeExceptionally(e);
         }
     }
 
@@ -194,7 +195,8 @@ public final class Projector implements AutoCloseable {
      * Ready when Streams runs (not while it rebalances or restores its stores: queries would fail) and the
      * sink writer writes; otherwise the reason.
      */
-    private Health health() {
+    @Override
+    public Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
         String waiting = waitingFor;
         KafkaStreams s = streams;
@@ -235,7 +237,8 @@ public final class Projector implements AutoCloseable {
         return Health.up(details);
     }
 
-    public int httpPort() {
+    @Override
+    public int port() {
         return http.port();
     }
 
@@ -248,9 +251,10 @@ public final class Projector implements AutoCloseable {
         return settings;
     }
 
-    /** Completes with the reason when the projector refuses to run (bad configuration); it then only answers HTTP. */
-    public CompletableFuture<RuntimeException> failed() {
-        return failed;
+    /** Completes exceptionally with the reason when the projector refuses to run (bad configuration); it then only answers HTTP. */
+    @Override
+    public CompletableFuture<Void> failure() {
+        return failure;
     }
 
     /** Stops in order: the start-up, the sink writer finishes its batch, Streams commits and closes, then HTTP. */

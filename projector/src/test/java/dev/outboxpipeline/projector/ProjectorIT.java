@@ -99,7 +99,7 @@ class ProjectorIT {
                             Events.order(order, ada, "PLACED", 1, 2), Events.headers("OrderPlaced", 1, 1L)),
                     customerEvent(p, ada, "Ada Lovelace", 2)));
 
-            int port = projector.httpPort();
+            int port = projector.port();
             await().atMost(PATIENCE).untilAsserted(() -> {
                 HttpResponse<String> r = get(port, "/orders/" + order);
                 assertThat(r.statusCode()).isEqualTo(200);
@@ -140,11 +140,11 @@ class ProjectorIT {
                 assertThat(first.streams().state().isRunningOrRebalancing()).isTrue();
                 long heldBySecond = ids.stream().filter(id -> first.streams()
                         .queryMetadataForKey(ReadModelTopology.CUSTOMER_STORE, id, Serdes.String().serializer())
-                        .activeHost().port() == second.httpPort()).count();
+                        .activeHost().port() == second.port()).count();
                 assertThat(heldBySecond).as("customers whose partition the second instance holds").isPositive();
                 for (String id : ids) {
                     for (Projector instance : List.of(first, second)) {
-                        HttpResponse<String> r = get(instance.httpPort(), "/customers/" + id);
+                        HttpResponse<String> r = get(instance.port(), "/customers/" + id);
                         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                         assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).isEqualTo(id);
                     }
@@ -200,7 +200,7 @@ class ProjectorIT {
             producer.send(events);
             awaitSinkEquals(p, shop);
             List<String> ids = shop.expectedCustomers().stream().map(row -> row.substring(0, row.indexOf('|'))).toList();
-            HostInfo self = new HostInfo("127.0.0.1", first.httpPort());
+            HostInfo self = new HostInfo("127.0.0.1", first.port());
             await().atMost(PATIENCE).untilAsserted(() -> {
                 List<KeyQueryMetadata> held = ids.stream().map(id -> first.streams().queryMetadataForKey(
                         ReadModelTopology.CUSTOMER_STORE, id, Serdes.String().serializer()))
@@ -208,7 +208,7 @@ class ProjectorIT {
                 assertThat(held).as("keys the child holds, with a standby here").isNotEmpty()
                         .allSatisfy(m -> assertThat(m.standbyHosts()).contains(self));
                 for (String id : ids) {
-                    assertThat(get(first.httpPort(), "/customers/" + id).statusCode()).isEqualTo(200);
+                    assertThat(get(first.port(), "/customers/" + id).statusCode()).isEqualTo(200);
                 }
             });
 
@@ -217,7 +217,7 @@ class ProjectorIT {
             List<String> staleAnswers = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
                 for (String id : ids) {
-                    HttpResponse<String> r = get(first.httpPort(), "/customers/" + id);
+                    HttpResponse<String> r = get(first.port(), "/customers/" + id);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).isEqualTo(id);
                     r.headers().firstValue(ReadModelQueries.STALE).ifPresent(staleAnswers::add);

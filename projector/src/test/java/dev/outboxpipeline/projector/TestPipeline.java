@@ -1,9 +1,8 @@
 package dev.outboxpipeline.projector;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.projector.topology.Topics;
@@ -52,10 +51,8 @@ public record TestPipeline(String name, Topics topics, JdbcSettings sink, Projec
                 throw new IllegalStateException("could not create the event topics: " + e, e);
             }
         }
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name.toLowerCase()),
-                postgres.user(), postgres.password());
         // the projector migrates in the background once started; tests read the tables at once
-        Migrations.migrate(Database.SINK, sink);
+        JdbcSettings sink = TestDatabase.sink(postgres, name).settings();
         ProjectorSettings settings;
         try {
             settings = ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))

@@ -1,10 +1,9 @@
 package dev.outboxpipeline.projector.bootstrap;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -112,10 +111,7 @@ class BootstrapIT {
     }
 
     private JdbcSettings newSink(String suffix) {
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name + "_" + suffix),
-                postgres.user(), postgres.password());
-        Migrations.migrate(Database.SINK, sink);
-        return sink;
+        return TestDatabase.sink(postgres, name + "_" + suffix).settings();
     }
 
     private ProducerRecord<String, byte[]> order(String id, String total) {

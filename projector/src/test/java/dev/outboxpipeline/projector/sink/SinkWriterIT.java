@@ -1,8 +1,7 @@
 package dev.outboxpipeline.projector.sink;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -53,12 +52,10 @@ class SinkWriterIT {
     private final PostgresServer postgres = SharedServers.postgres();
     private final String name = "sinkwriter_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
     private final Topics topics = Topics.withPrefix(name + ".");
-    private final JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name),
-            postgres.user(), postgres.password());
+    private final JdbcSettings sink = TestDatabase.sink(postgres, name).settings();
     private final SinkRows rows = new SinkRows(sink);
 
     SinkWriterIT() throws Exception {
-        Migrations.migrate(Database.SINK, sink);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<NewTopic> created = new ArrayList<>(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1),
                     Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))

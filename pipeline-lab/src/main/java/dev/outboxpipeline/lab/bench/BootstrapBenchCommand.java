@@ -9,10 +9,7 @@ import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -32,24 +29,10 @@ import java.util.UUID;
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         header = "The replay rate of bootstrap into an empty sink.",
         description = "Replay rate of ./pipeline bootstrap: N customer rows in readmodel.customer, rebuilt into an empty sink.")
-public final class BootstrapBenchCommand implements ReportingBench {
-
-    @Spec
-    private CommandSpec spec;
+public final class BootstrapBenchCommand extends ReportingBench {
 
     @Option(names = "--keys", defaultValue = "1000000", description = "Rows (distinct keys) to replay. Default: ${DEFAULT-VALUE}.")
     private int keys;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     @Override
     public Integer call() throws Exception {

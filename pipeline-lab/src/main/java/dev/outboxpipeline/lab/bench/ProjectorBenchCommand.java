@@ -16,10 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,14 +43,11 @@ import java.util.function.BooleanSupplier;
                 "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
                 "2. catching up a backlog of events (events/s through Streams and the sink);",
                 "3. the sink writer alone replaying the read-model topics (rows/s)."})
-public final class ProjectorBenchCommand implements ReportingBench {
+public final class ProjectorBenchCommand extends ReportingBench {
 
     // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
     private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofMinutes(10);
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Steady events per second (default ${DEFAULT-VALUE}).")
     private int rate;
@@ -73,17 +67,6 @@ public final class ProjectorBenchCommand implements ReportingBench {
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     private int partitions;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     private PrintWriter out;
 

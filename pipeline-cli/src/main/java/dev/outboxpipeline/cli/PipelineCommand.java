@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
                 "Configuration comes from environment variables: see the README's table."},
         subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
-                BootstrapCommand.class, VerifyCommand.class, SnapshotCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+                BootstrapCommand.class, VerifyCommand.class, VerifyAnalyticsCommand.class, SnapshotCommand.class,
+                StatusCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand {
 
     public static final int CHECK_FAILED = 1;
@@ -40,6 +41,7 @@ public final class PipelineCommand {
     /** The conventions of every command, applied to {@code cl} and the subcommands it has now. */
     public static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(100); // one line per command in the lists, however long its name
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("error: " + e.getMessage());

@@ -38,7 +38,7 @@ class HelpTest {
     @Test
     void theDemoAndTheBenchmarksSitBesideTheProductsCommands() {
         assertThat(LabCommand.commandLine(Env.of(Map.of())).getSubcommands().keySet())
-                .containsExactly("demo", "migrate", "writer", "relay", "projector", "bootstrap", "verify", "snapshot", "status",
+                .containsExactly("demo", "migrate", "writer", "relay", "projector", "bootstrap", "verify", "verify-analytics", "snapshot", "status",
                         "bench", "help");
     }
 

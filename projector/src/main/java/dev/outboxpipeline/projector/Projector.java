@@ -7,6 +7,7 @@ import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.projector.analytics.Analytics;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.DeadLetterProduction;
@@ -64,6 +65,7 @@ public final class Projector implements RunningService {
     private volatile SinkWriter sinkWriter;
     private volatile StreamsFailure streamsFailure;
     private volatile EventTimeLag timeLag;
+    private volatile Analytics analytics;
 
     private Projector(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
@@ -77,7 +79,10 @@ public final class Projector implements RunningService {
         Projector p = new Projector(settings, registry);
         // The HTTP port must be known before Streams starts: it is the application.server others forward to.
         p.http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry, p::health,
-                app -> new ReadModelQueries(p::streams, p.self::get).routes(app));
+                app -> {
+                    new ReadModelQueries(p::streams, p.self::get).routes(app);
+                    Analytics.routes(app, () -> p.analytics, p.self::get, settings, registry);
+                });
         p.self.set(new HostInfo(settings.advertisedHost(), p.http.port()));
         p.starter.start();
         return p;
@@ -102,6 +107,9 @@ public final class Projector implements RunningService {
             sinkWriter = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
                     settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(),
                     settings.deletionMarkerRetention()), registry);
+            if (settings.analytics().enabled()) {
+                analytics = Analytics.start(settings, registry, self.get());
+            }
             waitingFor = null;
             LOG.info("projector {} started: HTTP on {}:{}, state in {}", settings.applicationId(),
                     settings.httpHost(), http.port(), settings.stateDir());
@@ -265,6 +273,9 @@ public final class Projector implements RunningService {
             starter.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (analytics != null) {
+            analytics.close();
         }
         if (timeLag != null) {
             timeLag.close();

@@ -5,6 +5,7 @@ import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.projector.analytics.AnalyticsSettings;
 import dev.outboxpipeline.projector.sink.DeletionMarkers;
 import dev.outboxpipeline.projector.topology.Topics;
 
@@ -19,7 +20,8 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                                 String httpHost, int httpPort, String advertisedHost, Path stateDir,
                                 Duration commitInterval, int streamThreads, int sinkBatch,
                                 EventTopicSettings eventTopics, ReadModelTopicSettings readModelTopics,
-                                int standbyReplicas, Duration deletionMarkerRetention) {
+                                int standbyReplicas, Duration deletionMarkerRetention,
+                                AnalyticsSettings analytics) {
 
     public static final String DEFAULT_APPLICATION_ID = "projector";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -65,50 +67,52 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                 EventTopicSettings.fromEnv(env),
                 ReadModelTopicSettings.fromEnv(env),
                 env.intValue("PROJECTOR_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 16),
-                env.duration(DeletionMarkers.RETENTION, DeletionMarkers.DEFAULT_RETENTION));
+                env.duration(DeletionMarkers.RETENTION, DeletionMarkers.DEFAULT_RETENTION),
+                AnalyticsSettings.fromEnv(env));
     }
 
-    /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one). */
+    /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one); analytics off (tests opt in). */
     public static ProjectorSettings of(JdbcSettings sink, KafkaSettings kafka) {
         return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
                 "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, EventTopicSettings.defaults(),
-                ReadModelTopicSettings.defaults(), DEFAULT_STANDBY_REPLICAS, DeletionMarkers.DEFAULT_RETENTION);
+                ReadModelTopicSettings.defaults(), DEFAULT_STANDBY_REPLICAS, DeletionMarkers.DEFAULT_RETENTION,
+                AnalyticsSettings.off());
     }
 
     public ProjectorSettings withApplicationId(String id) {
         return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withSink(JdbcSettings s) {
         return new ProjectorSettings(applicationId, s, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withKafka(KafkaSettings k) {
         return new ProjectorSettings(applicationId, sink, k, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withTopics(Topics t) {
         return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withStateDir(Path dir) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withCommitInterval(Duration interval) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 interval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withTopicPartitions(int partitions) {
@@ -118,19 +122,25 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
     public ProjectorSettings withEventTopics(EventTopicSettings settings) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, settings, readModelTopics, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withReadModelTopics(ReadModelTopicSettings settings) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, settings, standbyReplicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
     }
 
     public ProjectorSettings withStandbyReplicas(int replicas) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, replicas,
-                deletionMarkerRetention);
+                deletionMarkerRetention, analytics);
+    }
+
+    public ProjectorSettings withAnalytics(AnalyticsSettings a) {
+        return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
+                commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
+                deletionMarkerRetention, a);
     }
 
     /** The partition count of the topics the projector creates ({@code EVENT_TOPIC_PARTITIONS}). */

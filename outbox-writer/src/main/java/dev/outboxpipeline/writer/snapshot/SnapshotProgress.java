@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * SQL on {@code snapshot_progress} (source migration V10): one row per aggregate type, moved forward in the
+ * SQL on {@code snapshot_progress} (source migration V5): one row per aggregate type, moved forward in the
  * transaction of each chunk, so what it says is exactly what has been published.
  */
 final class SnapshotProgress {

@@ -13,18 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code projector_offsets}: the last Kafka offset applied per partition, written with the rows. */
-final class AppliedOffsets {
+public final class AppliedOffsets {
 
     private static final String PARTITIONS = "unnest(?::text[], ?::int[]) AS u(topic, partition)";
 
     private final String applicationId;
 
-    AppliedOffsets(String applicationId) {
+    public AppliedOffsets(String applicationId) {
         this.applicationId = applicationId;
     }
 
     /** The applied offsets, without locking; a partition never applied is absent. */
-    Map<TopicPartition, Long> read(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> read(Connection c, Collection<TopicPartition> partitions) throws SQLException {
         return select(c, partitions, "");
     }
 
@@ -32,7 +32,7 @@ final class AppliedOffsets {
      * Locks the partitions' rows until the transaction ends and returns their applied offsets, so two
      * instances handing a partition over during a rebalance apply each offset once, in order.
      */
-    Map<TopicPartition, Long> lock(Connection c, Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> lock(Connection c, Collection<TopicPartition> partitions) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO projector_offsets"
                 + " (application_id, topic, partition, applied_offset, updated_at)"
                 + " SELECT ?, u.topic, u.partition, -1, now() FROM " + PARTITIONS + " ON CONFLICT DO NOTHING")) {
@@ -43,7 +43,7 @@ final class AppliedOffsets {
         return select(c, partitions, " ORDER BY o.topic, o.partition FOR UPDATE OF o");
     }
 
-    void store(Connection c, Map<TopicPartition, Long> applied) throws SQLException {
+    public void store(Connection c, Map<TopicPartition, Long> applied) throws SQLException {
         List<TopicPartition> partitions = sorted(applied.keySet());
         try (PreparedStatement s = c.prepareStatement("UPDATE projector_offsets o"
                 + " SET applied_offset = u.applied_offset, updated_at = now()"

@@ -1,9 +1,10 @@
 package dev.outboxpipeline.projector;
 
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,7 +59,7 @@ class ProductionFailureIT {
             await().atMost(PATIENCE).until(() -> p.rows().query("SELECT id::text FROM customer").contains(fine));
             ConsumerRecord<String, byte[]> dead = readOne(p.topics().deadLetters());
             assertThat(dead.key()).isEqualTo(huge);
-            assertThat(EventHeaders.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
+            assertThat(HeaderValues.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
                     assertThat(r).contains("cannot produce to " + p.topics().customerRows()).contains("RecordTooLarge"));
             assertThat(projector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(p.rows().query("SELECT id::text FROM customer")).doesNotContain(huge);

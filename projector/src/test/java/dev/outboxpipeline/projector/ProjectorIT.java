@@ -1,6 +1,7 @@
 package dev.outboxpipeline.projector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.PostgresServers;
@@ -8,7 +9,7 @@ import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,7 +82,7 @@ class ProjectorIT {
             awaitSinkEquals(p, shop);
             ConsumerRecord<String, byte[]> dead = readOne(p.topics().deadLetters());
             assertThat(dead.key()).isEqualTo(bad);
-            assertThat(EventHeaders.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
+            assertThat(HeaderValues.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
                     assertThat(r).startsWith("payload is not JSON"));
         }
     }

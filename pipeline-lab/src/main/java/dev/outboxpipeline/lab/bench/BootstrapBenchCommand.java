@@ -2,10 +2,10 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;

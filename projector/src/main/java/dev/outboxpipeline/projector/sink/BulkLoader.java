@@ -21,13 +21,13 @@ import java.util.Map;
  */
 public final class BulkLoader implements AutoCloseable {
 
-    private final ChangeDecoder decoder;
+    private final ReadModelFormat decoder;
     private final AppliedOffsets offsets;
     private final Connection connection;
     private final SinkDeadLetters deadLetters;
     private long rejected;
 
-    private BulkLoader(ChangeDecoder decoder, AppliedOffsets offsets, Connection connection, SinkDeadLetters deadLetters) {
+    private BulkLoader(ReadModelFormat decoder, AppliedOffsets offsets, Connection connection, SinkDeadLetters deadLetters) {
         this.decoder = decoder;
         this.offsets = offsets;
         this.connection = connection;
@@ -38,7 +38,7 @@ public final class BulkLoader implements AutoCloseable {
                                   Map<String, Object> kafkaClientConfig) throws SQLException {
         Connection c = Connections.open(sink);
         c.setAutoCommit(false);
-        return new BulkLoader(new ChangeDecoder(topics), new AppliedOffsets(applicationId), c,
+        return new BulkLoader(new ReadModelFormat(topics), new AppliedOffsets(applicationId), c,
                 new SinkDeadLetters(topics.deadLetters(), kafkaClientConfig, applicationId + "-bootstrap-dead-letters"));
     }
 

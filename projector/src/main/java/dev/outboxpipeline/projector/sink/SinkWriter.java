@@ -60,7 +60,7 @@ public final class SinkWriter implements AutoCloseable {
 
     private final Config config;
     private final AppliedOffsets offsets;
-    private final ChangeDecoder decoder;
+    private final ReadModelFormat decoder;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Set<TopicPartition> toSeek = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -73,7 +73,7 @@ public final class SinkWriter implements AutoCloseable {
     private SinkWriter(Config config, MeterRegistry registry) {
         this.config = config;
         this.offsets = new AppliedOffsets(config.applicationId());
-        this.decoder = new ChangeDecoder(config.topics());
+        this.decoder = new ReadModelFormat(config.topics());
         Map<String, Object> c = new HashMap<>(config.kafkaClientConfig());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-sink");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -2,6 +2,7 @@ package dev.outboxpipeline.projector.topology;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
@@ -96,12 +97,12 @@ public final class EventParser {
     }
 
     private static long tombstoneVersion(Headers headers) {
-        return EventHeaders.number(headers, EventHeaders.AGGREGATE_VERSION).orElseThrow(() ->
+        return HeaderValues.number(headers, EventHeaders.AGGREGATE_VERSION).orElseThrow(() ->
                 new PoisonEventException("tombstone without a numeric '" + EventHeaders.AGGREGATE_VERSION + "' header"));
     }
 
     private static long sourceTs(Headers headers, long recordTimestamp) {
-        return EventHeaders.number(headers, EventHeaders.SOURCE_TS_MS).orElse(recordTimestamp);
+        return HeaderValues.number(headers, EventHeaders.SOURCE_TS_MS).orElse(recordTimestamp);
     }
 
     private static String text(JsonNode node, String field) {

@@ -6,6 +6,7 @@ import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderView;
 import dev.outboxpipeline.projector.model.Row;
 import dev.outboxpipeline.projector.sink.DeletionMarkers;
+import dev.outboxpipeline.projector.sink.ReadModelFormat;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -100,7 +101,7 @@ public final class ReadModelTopology {
 
     private static <R extends Row> void changes(KTable<String, R> table, String name, String topic, Serde<R> serde) {
         table.toStream(Named.as(name + "-changes"))
-                .processValues(() -> new RowChange<R>(), Named.as(name + "-change-headers"))
+                .processValues(ReadModelFormat::<R>encoder, Named.as(name + "-change-headers"))
                 .to(topic, Produced.with(Serdes.String(), serde).withName(name + "-rows"));
     }
 }

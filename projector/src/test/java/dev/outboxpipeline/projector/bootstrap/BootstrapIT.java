@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector.bootstrap;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.JdbcSettings;
@@ -16,7 +18,6 @@ import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.sink.SinkIdentity;
 import dev.outboxpipeline.projector.sink.SinkWriter;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -118,8 +119,8 @@ class BootstrapIT {
         Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
                 List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), 1, System.currentTimeMillis());
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.VERSION, EventHeaders.utf8(1));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(System.currentTimeMillis()));
+        h.add(EventHeaders.VERSION, EventRecord.utf8(1));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));
         return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, id, Json.write(o), h);
     }
 }

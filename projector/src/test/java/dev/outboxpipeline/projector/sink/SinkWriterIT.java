@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector.sink;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -13,7 +15,7 @@ import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.model.OrderView;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -139,9 +141,9 @@ class SinkWriterIT {
         assertThat(rows.query("SELECT id::text FROM purchase_order")).containsExactlyInAnyOrder(good, after);
         List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), 2);
         assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(overflow, "not-a-uuid");
-        assertThat(dead).anySatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_REASON))
+        assertThat(dead).anySatisfy(r -> assertThat(HeaderValues.text(r.headers(), EventHeaders.DLQ_REASON))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("numeric field overflow")));
-        assertThat(dead).allSatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_TOPIC))
+        assertThat(dead).allSatisfy(r -> assertThat(HeaderValues.text(r.headers(), EventHeaders.DLQ_TOPIC))
                 .hasValue(topics.purchaseOrderRows()));
         assertThat(registry.counter(SinkMetrics.DEAD_LETTERS).count()).isEqualTo(2);
     }
@@ -268,8 +270,8 @@ class SinkWriterIT {
 
     private static RecordHeaders headers(long version) {
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.VERSION, EventHeaders.utf8(version));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(System.currentTimeMillis()));
+        h.add(EventHeaders.VERSION, EventRecord.utf8(version));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));
         return h;
     }
 }

@@ -1,6 +1,7 @@
 package dev.outboxpipeline.projector.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.Events;
 import dev.outboxpipeline.projector.model.Customer;
 import dev.outboxpipeline.projector.model.Json;
@@ -338,6 +339,6 @@ class ReadModelTopologyTest {
     }
 
     private static String header(Headers headers, String name) {
-        return EventHeaders.text(headers, name).orElse(null);
+        return HeaderValues.text(headers, name).orElse(null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.outboxpipeline.writer;
 
-import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.outboxpipeline.writer;
 
-import dev.outboxpipeline.fixtures.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.SharedServers;
 import org.junit.jupiter.api.Test;
 

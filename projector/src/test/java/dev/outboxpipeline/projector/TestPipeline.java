@@ -1,8 +1,8 @@
 package dev.outboxpipeline.projector;
 
-import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.projector.topology.Topics;

@@ -1,8 +1,8 @@
 package dev.outboxpipeline.writer.load;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.outbox.OutboxRow;
-import dev.outboxpipeline.fixtures.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -4,7 +4,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,7 +81,7 @@ public final class BootstrapBenchCommand extends ReportingBench {
                 // name-based, so ids spread like real ones (UUID's hashCode folds a counter pattern to a constant)
                 String id = UUID.nameUUIDFromBytes(("customer-" + i).getBytes(StandardCharsets.UTF_8)).toString();
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, id,
-                        Json.write(Customer.of(id, "Customer " + i, "customer" + i + "@example.com", 1, now)));
+                        Json.write(CustomerRow.of(id, "Customer " + i, "customer" + i + "@example.com", 1, now)));
                 r.headers().add(EventHeaders.VERSION, version).add(EventHeaders.SOURCE_TS_MS, ts);
                 batch.add(r);
                 if (batch.size() == 50_000) {

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /** An order with its lines as of one source version; {@code deleted} marks a deletion. */
-public record Order(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+public record Order(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                     long version, long sourceTsMs,
                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted) implements OrderFields {
 
@@ -14,7 +14,7 @@ public record Order(String id, String customerId, String status, BigDecimal tota
         lines = lines == null ? null : List.copyOf(lines);
     }
 
-    public static Order of(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+    public static Order of(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                            long version, long sourceTsMs) {
         return new Order(id, customerId, status, total, lines, version, sourceTsMs, false);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * deleted). {@code version} is the order's; {@code customerVersion} the customer's it reflects (its
  * deletion's version once deleted, so the sink's guard sees the deletion as newer).
  */
-public record OrderView(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+public record OrderView(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                         long version, String customerName, String customerEmail, Long customerVersion,
                         long sourceTsMs, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted)
         implements OrderFields {
@@ -20,7 +20,7 @@ public record OrderView(String id, String customerId, String status, BigDecimal 
     }
 
     /** The join of an order with its customer; {@code customer} is null or a deletion marker when there is none. */
-    public static OrderView of(Order order, Customer customer) {
+    public static OrderView of(Order order, CustomerRow customer) {
         if (order.deleted()) {
             return new OrderView(order.id(), null, null, null, null, order.version(), null, null, null,
                     order.sourceTsMs(), true);

@@ -3,10 +3,10 @@ package dev.outboxpipeline.projector.topology;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outboxpipeline.contract.EventHeaders;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
@@ -31,15 +31,15 @@ public final class EventParser {
     private EventParser() {
     }
 
-    public static Customer customer(String key, byte[] value, Headers headers, long recordTimestamp) {
+    public static CustomerRow customer(String key, byte[] value, Headers headers, long recordTimestamp) {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return Customer.deletedAt(key, tombstoneVersion(headers), ts);
+            return CustomerRow.deletedAt(key, tombstoneVersion(headers), ts);
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
-        return Customer.of(key, text(p, "name"), text(p, "email"), version(p), ts);
+        return CustomerRow.of(key, text(p, "name"), text(p, "email"), version(p), ts);
     }
 
     public static Order order(String key, byte[] value, Headers headers, long recordTimestamp) {
@@ -56,9 +56,9 @@ public final class EventParser {
         if (lines == null || !lines.isArray()) {
             throw new PoisonEventException("field 'lines' is missing or not an array");
         }
-        List<OrderLine> parsed = new ArrayList<>();
+        List<LineItem> parsed = new ArrayList<>();
         for (JsonNode line : lines) {
-            parsed.add(new OrderLine(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
+            parsed.add(new LineItem(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
                     decimal(line, "unitPrice")));
         }
         return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts);

@@ -1,6 +1,6 @@
 package dev.outboxpipeline.projector.topology;
 
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.JsonSerde;
 import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderView;
@@ -36,7 +36,7 @@ public final class ReadModelTopology {
     public static final String ORDER_STORE = "order-store";
     public static final String ORDER_VIEW_STORE = "order-view-store";
 
-    public static final Serde<Customer> CUSTOMERS = JsonSerde.of(Customer.class);
+    public static final Serde<CustomerRow> CUSTOMERS = JsonSerde.of(CustomerRow.class);
     public static final Serde<Order> ORDERS = JsonSerde.of(Order.class);
     public static final Serde<OrderView> ORDER_VIEWS = JsonSerde.of(OrderView.class);
 
@@ -49,7 +49,7 @@ public final class ReadModelTopology {
 
     /** {@code markerRetention}: how long the stores keep a deletion marker (see {@link PruneMarkers}). */
     public static Topology build(StreamsBuilder builder, Topics topics, Duration markerRetention) {
-        KTable<String, Customer> customers = latest(builder, topics.customerEvents(), topics.deadLetters(),
+        KTable<String, CustomerRow> customers = latest(builder, topics.customerEvents(), topics.deadLetters(),
                 "customer", EventParser::customer, CUSTOMERS, CUSTOMER_STORE, markerRetention);
         KTable<String, Order> orders = latest(builder, topics.orderEvents(), topics.deadLetters(),
                 "order", EventParser::order, ORDERS, ORDER_STORE, markerRetention);

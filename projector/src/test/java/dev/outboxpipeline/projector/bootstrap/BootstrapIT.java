@@ -1,11 +1,11 @@
 package dev.outboxpipeline.projector.bootstrap;
 
-import dev.outboxpipeline.contract.EventHeaders;
-import dev.outboxpipeline.contract.EventRecord;
-import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -14,8 +14,8 @@ import dev.outboxpipeline.projector.DeadLetterCount;
 import dev.outboxpipeline.projector.EventProducer;
 import dev.outboxpipeline.projector.SinkRows;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.sink.SinkIdentity;
 import dev.outboxpipeline.projector.sink.SinkWriter;
 import dev.outboxpipeline.projector.topology.Topics;
@@ -117,7 +117,7 @@ class BootstrapIT {
 
     private ProducerRecord<String, byte[]> order(String id, String total) {
         Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
-                List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), 1, System.currentTimeMillis());
+                List.of(new LineItem(1, "sku-1", 1, new BigDecimal(total))), 1, System.currentTimeMillis());
         RecordHeaders h = new RecordHeaders();
         h.add(EventHeaders.VERSION, EventRecord.utf8(1));
         h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));

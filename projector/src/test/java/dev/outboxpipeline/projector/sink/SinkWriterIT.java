@@ -1,19 +1,19 @@
 package dev.outboxpipeline.projector.sink;
 
+import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.fixtures.TestDatabase;
-import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.EventProducer;
 import dev.outboxpipeline.projector.SinkRows;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.model.OrderView;
 import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.Topics;
@@ -25,10 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -227,7 +227,7 @@ class SinkWriterIT {
     }
 
     private ProducerRecord<String, byte[]> customer(String id, String name, long version) {
-        Customer c = Customer.of(id, name, name + "@example.com", version, System.currentTimeMillis());
+        CustomerRow c = CustomerRow.of(id, name, name + "@example.com", version, System.currentTimeMillis());
         return new ProducerRecord<>(topics.customerRows(), null, null, id, Json.write(c), headers(version));
     }
 
@@ -237,7 +237,7 @@ class SinkWriterIT {
 
     private ProducerRecord<String, byte[]> order(String id, String total, long version) {
         Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
-                List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), version, System.currentTimeMillis());
+                List.of(new LineItem(1, "sku-1", 1, new BigDecimal(total))), version, System.currentTimeMillis());
         return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, id, Json.write(o), headers(version));
     }
 

@@ -3,6 +3,7 @@ package dev.outboxpipeline.lab;
 import dev.outboxpipeline.cli.PipelineCommand;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.lab.bench.BenchCommand;
+import dev.outboxpipeline.lab.chaos.ChaosCommand;
 import dev.outboxpipeline.lab.demo.DemoCommand;
 import picocli.CommandLine;
 
@@ -33,6 +34,7 @@ public final class LabCommand {
             }
         });
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new ChaosCommand());
         cl.addSubcommand("help", product.get("help"));
         return PipelineCommand.configure(cl);
     }

@@ -38,8 +38,8 @@ class HelpTest {
     @Test
     void theDemoAndTheBenchmarksSitBesideTheProductsCommands() {
         assertThat(LabCommand.commandLine(Env.of(Map.of())).getSubcommands().keySet())
-                .containsExactly("demo", "migrate", "writer", "relay", "projector", "bootstrap", "verify", "verify-analytics", "snapshot", "status",
-                        "bench", "help");
+                .containsExactly("demo", "migrate", "writer", "relay", "projector", "bootstrap", "verify", "verify-analytics",
+                        "snapshot", "status", "bench", "chaos", "help");
     }
 
     @Test

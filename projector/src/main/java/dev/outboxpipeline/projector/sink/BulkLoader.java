@@ -8,8 +8,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,18 +42,10 @@ public final class BulkLoader implements AutoCloseable {
 
     /** Applies the records in one transaction; returns how many were new. */
     public int apply(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
-        List<Change> changes = new ArrayList<>(records.size());
-        List<Rejected> undecodable = new ArrayList<>();
-        Map<TopicPartition, Long> last = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            last.put(tp, r.offset());
-            try {
-                changes.add(decoder.decode(r));
-            } catch (RuntimeException e) {
-                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
-            }
-        }
+        ReadModelFormat.Decoded decoded = decoder.decodeAll(records);
+        List<Change> changes = decoded.changes();
+        List<Rejected> undecodable = decoded.undecodable();
+        Map<TopicPartition, Long> last = decoded.lastOffsets();
         deadLetters.batch(records);
         BatchTransaction.Result result = BatchTransaction.apply(connection, offsets, changes, undecodable, last, deadLetters);
         rejected += result.rejected().size();

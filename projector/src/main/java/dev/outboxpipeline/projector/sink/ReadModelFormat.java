@@ -13,6 +13,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -53,6 +56,26 @@ public final class ReadModelFormat {
         }
         Row row = Json.read(r.value(), table.rowType());
         return new Change(table, tp, r.offset(), id, row.version(), row, ts.orElse(row.sourceTsMs()));
+    }
+
+    /** A batch of records decoded: its changes, the records that are none, and the last offset per partition. */
+    record Decoded(List<Change> changes, List<Rejected> undecodable, Map<TopicPartition, Long> lastOffsets) {
+    }
+
+    Decoded decodeAll(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Change> changes = new ArrayList<>();
+        List<Rejected> undecodable = new ArrayList<>();
+        Map<TopicPartition, Long> last = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            last.put(tp, r.offset());
+            try {
+                changes.add(decode(r));
+            } catch (RuntimeException e) {
+                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
+            }
+        }
+        return new Decoded(changes, undecodable, last);
     }
 
     private static final class Encoder<R extends Row> implements FixedKeyProcessor<String, R, R> {

@@ -7,7 +7,6 @@ import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -177,18 +175,10 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
-        List<Change> changes = new ArrayList<>(records.count());
-        List<Rejected> undecodable = new ArrayList<>();
-        Map<TopicPartition, Long> last = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            last.put(tp, r.offset());
-            try {
-                changes.add(decoder.decode(r));
-            } catch (RuntimeException e) {
-                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
-            }
-        }
+        ReadModelFormat.Decoded decoded = decoder.decodeAll(records);
+        List<Change> changes = decoded.changes();
+        List<Rejected> undecodable = decoded.undecodable();
+        Map<TopicPartition, Long> last = decoded.lastOffsets();
         deadLetters.batch(records);
         Duration wait = FIRST_RETRY;
         boolean paused = false;

@@ -3,6 +3,7 @@ package dev.outboxpipeline.lab.bench;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
 import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
@@ -40,7 +41,7 @@ public final class BootstrapBenchCommand extends ReportingBench {
         report.setting("bootstrap", "keys", keys);
         try (BenchServers servers = BenchServers.postgresAndKafka("bench-bootstrap", bench.env())) {
             Topics topics = Topics.defaults();
-            CompactedTopics.create(servers.kafka(), topics.readModel(), 3);
+            CompactedTopics.create(servers.kafka().clientConfig(), topics.readModel(), 3);
             Instant producing = Instant.now();
             produce(servers.kafka(), topics.customerRows());
             out.printf("produced %,d rows into %s in %.1f s%n", keys, topics.customerRows(),

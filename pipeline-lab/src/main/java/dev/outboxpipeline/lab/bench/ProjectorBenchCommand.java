@@ -5,6 +5,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
@@ -203,7 +204,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
 
     /** The projector as PROJECTOR_* configure it, on its own topics, sink database and state. */
     private ProjectorSettings settings(BenchServers servers, String name, Topics topics) throws IOException {
-        CompactedTopics.create(servers.kafka(), topics.events(), partitions);
+        CompactedTopics.create(servers.kafka().clientConfig(), topics.events(), partitions);
         JdbcSettings sink = servers.emptySink("bench_" + name);
         Path state = Files.createTempDirectory("bench-projector-state-");
         return ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)))

@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.fixtures.TestDatabase;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -20,12 +21,10 @@ import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -36,7 +35,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,13 +56,8 @@ class SinkWriterIT {
     private final SinkRows rows = new SinkRows(sink);
 
     SinkWriterIT() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> created = new ArrayList<>(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1),
-                    Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList());
-            created.add(new NewTopic(topics.deadLetters(), Optional.of(1), Optional.empty()));
-            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
-        }
+        CompactedTopics.create(CompactedTopics.adminConfig(kafka.bootstrapServers()), topics.readModel(), 1,
+                List.of(topics.deadLetters()));
     }
 
     // Regression: the usual JDBC sink splits a batch into upserts and deletes, so an update then a

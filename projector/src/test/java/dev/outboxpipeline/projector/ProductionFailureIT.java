@@ -8,13 +8,9 @@ import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -67,18 +63,6 @@ class ProductionFailureIT {
     }
 
     private ConsumerRecord<String, byte[]> readOne(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            return read.get(0);
-        }
+        return FirstRecord.of(kafka.bootstrapServers(), topic, PATIENCE);
     }
 }

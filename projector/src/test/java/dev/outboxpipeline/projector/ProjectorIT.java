@@ -12,13 +12,9 @@ import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
@@ -273,19 +269,7 @@ class ProjectorIT {
     }
 
     private ConsumerRecord<String, byte[]> readOne(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            return read.get(0);
-        }
+        return FirstRecord.of(kafka.bootstrapServers(), topic, PATIENCE);
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

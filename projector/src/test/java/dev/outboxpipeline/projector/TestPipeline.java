@@ -2,6 +2,7 @@ package dev.outboxpipeline.projector;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -39,7 +40,7 @@ public record TestPipeline(String name, Topics topics, JdbcSettings sink, Projec
             CompactedTopics.create(CompactedTopics.adminConfig(kafka.bootstrapServers()), topics.events(), PARTITIONS);
         }
         // the projector migrates in the background once started; tests read the tables at once
-        JdbcSettings sink = TestDatabase.sink(postgres, name).settings();
+        JdbcSettings sink = TestDatabase.migratedAs(Database.SINK, postgres, name).settings();
         ProjectorSettings settings;
         try {
             settings = ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))

@@ -5,6 +5,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.EventRecord;
+import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -101,7 +102,7 @@ class BootstrapIT {
     }
 
     private JdbcSettings newSink(String suffix) {
-        return TestDatabase.sink(postgres, name + "_" + suffix).settings();
+        return TestDatabase.migratedAs(Database.SINK, postgres, name + "_" + suffix).settings();
     }
 
     private ProducerRecord<String, byte[]> order(String id, String total) {

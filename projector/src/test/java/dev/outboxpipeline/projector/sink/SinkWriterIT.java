@@ -3,6 +3,7 @@ package dev.outboxpipeline.projector.sink;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.EventRecord;
+import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -52,7 +53,7 @@ class SinkWriterIT {
     private final PostgresServer postgres = SharedServers.postgres();
     private final String name = "sinkwriter_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
     private final Topics topics = Topics.withPrefix(name + ".");
-    private final JdbcSettings sink = TestDatabase.sink(postgres, name).settings();
+    private final JdbcSettings sink = TestDatabase.migratedAs(Database.SINK, postgres, name).settings();
     private final SinkRows rows = new SinkRows(sink);
 
     SinkWriterIT() throws Exception {

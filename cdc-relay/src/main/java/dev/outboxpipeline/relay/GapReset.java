@@ -33,8 +33,8 @@ public final class GapReset {
 
     /** Returns 0 when the decision was recorded, {@link #NO_GAP} when there was nothing to accept or a relay streams. */
     public static int acceptGap(RelaySettings settings, PrintWriter out) throws InterruptedException {
-        SourceDatabase source = new SourceDatabase(settings.source(), settings.slotName());
-        try (Topics topics = new Topics(Admin.create(settings.kafka().clientConfig()), settings)) {
+        SourceAdmin source = new SourceAdmin(settings.source(), settings.slotName());
+        try (TopicSetup topics = new TopicSetup(Admin.create(settings.kafka().clientConfig()), settings)) {
             OptionalInt holder = source.slotHolder();
             if (holder.isPresent()) {
                 out.printf("a relay streams from slot %s now (server pid %d): there is no gap to accept; stop it first "
@@ -48,7 +48,7 @@ public final class GapReset {
                 producer.initTransactions(); // fences a relay of this slot, so nothing commits behind the decision
                 Optional<OffsetsTopic.Committed> committed = offsets.readLast(settings.kafka().clientConfig());
                 DatabaseIdentity identity = source.identity();
-                Optional<SourceDatabase.SlotState> slot = source.slot();
+                Optional<SourceAdmin.SlotState> slot = source.slot();
                 Optional<String> refusal = SlotGuard.refusal(committed, slot, identity);
                 if (refusal.isEmpty()) {
                     out.printf("slot %s: the relay does not refuse to stream; nothing recorded%n", settings.slotName());

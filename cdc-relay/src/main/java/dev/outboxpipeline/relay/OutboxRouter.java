@@ -1,14 +1,22 @@
 package dev.outboxpipeline.relay;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
+import dev.outboxpipeline.contract.TopicNames;
+import dev.outboxpipeline.contract.TraceContext;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Struct;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
- * Turns one decoded outbox insert into the record of the README's event format, or into a dead letter
- * when it cannot be routed or published. The payload's JSON text is sent as decoded, never re-encoded.
+ * Turns one decoded outbox event, an outbox row's insert or an outbox message, into the record of the event format
+ * ({@link EventRecord}), or into a dead letter when it cannot be routed or published. Both sources give the same
+ * record for the same event. A table payload's JSON text is sent as decoded, never re-encoded.
  */
 final class OutboxRouter {
 
@@ -16,89 +24,142 @@ final class OutboxRouter {
     private static final int RECORD_OVERHEAD = 512;
 
     private final int maxRecordBytes;
+    private final Optional<String> cloudEventsSource;
 
-    OutboxRouter(int maxRecordBytes) {
+    OutboxRouter(int maxRecordBytes, Optional<String> cloudEventsSource) {
         this.maxRecordBytes = maxRecordBytes;
+        this.cloudEventsSource = cloudEventsSource;
     }
 
-    /** Either {@code event} or {@code deadLetter} is set. */
-    record Routed(ProducerRecord<byte[], byte[]> event, ProducerRecord<byte[], byte[]> deadLetter) {
+    /** What becomes of one outbox event. */
+    sealed interface Routed {
+        ProducerRecord<byte[], byte[]> record();
     }
 
+    /** A valid event, for its aggregate type's topic. */
+    record Event(EventRecord event, ProducerRecord<byte[], byte[]> record) implements Routed {
+    }
+
+    /** For the dead-letter topic, with the reason in its {@code dlq-reason} header. */
+    record DeadLetter(String reason, ProducerRecord<byte[], byte[]> record) implements Routed {
+    }
+
+    /** An outbox row's insert: {@code after} as Debezium decoded the row, {@code source} its position. */
     Routed route(Struct after, Struct source) {
-        String id = after.getString("id");
-        String aggregateType = after.getString("aggregatetype");
-        String aggregateId = after.getString("aggregateid");
-        String payload = after.getString("payload");
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, "id", id);
-        header(headers, "type", after.getString("type"));
-        header(headers, "aggregate-version", String.valueOf(after.getInt64("aggregate_version")));
-        header(headers, "source-lsn", String.valueOf(source.getInt64("lsn")));
-        header(headers, "source-ts-ms", String.valueOf(source.getInt64("ts_ms")));
+        Optional<TraceContext> trace = traceContext(after);
+        return route(new EventRecord(after.getString("id"), after.getString("type"), after.getString("aggregatetype"),
+                after.getString("aggregateid"), after.getInt64("aggregate_version"), utf8(after.getString("payload")),
+                source.getInt64("lsn"), source.getInt64("ts_ms"), trace.map(TraceContext::traceparent),
+                trace.flatMap(TraceContext::tracestate)));
+    }
 
-        String topic = RelaySettings.EVENT_TOPIC_PREFIX + aggregateType;
-        if (aggregateId == null) {
-            return deadLetter(id, aggregateType, aggregateId, payload, headers, "aggregateid is null: an event needs a key");
+    /** The write's trace context; none when the row has none, or the table predates the column (V4). */
+    private static Optional<TraceContext> traceContext(Struct after) {
+        return after.schema().field(TraceContext.COLUMN) == null ? Optional.empty()
+                : TraceContext.fromColumn(after.getString(TraceContext.COLUMN));
+    }
+
+    /** An outbox message: {@code message} as Debezium emits it ({@code prefix}, {@code content}), {@code source} its position. */
+    Routed routeMessage(Struct message, Struct source) {
+        long lsn = source.getInt64("lsn");
+        long tsMs = source.getInt64("ts_ms");
+        byte[] content = bytes(message.get("content"));
+        if (source.get("txId") == null) {
+            return undecodable(content, lsn, tsMs, "the outbox message is not transactional (pg_logical_emit_message(false, …)):"
+                    + " it did not commit with a transaction, so it may describe a change that never happened");
         }
-        if (!Topics.isLegalName(topic)) {
-            return deadLetter(id, aggregateType, aggregateId, payload, headers, "aggregatetype '" + aggregateType
+        EventRecord event;
+        try {
+            event = OutboxMessage.decode(content, lsn, tsMs);
+        } catch (EventRecord.MalformedEventException e) {
+            return undecodable(content, lsn, tsMs, e.getMessage());
+        }
+        return route(event);
+    }
+
+    Routed route(EventRecord e) {
+        RecordHeaders headers = headers(e);
+        if (e.aggregateId() == null) {
+            return deadLetter(e, headers, e.payload(), "aggregateid is null: an event needs a key");
+        }
+        if (!TopicNames.isLegal(e.topic())) {
+            return deadLetter(e, headers, e.payload(), "aggregatetype '" + e.aggregateType()
                     + "' does not make a legal topic name (letters, digits, '.', '_', '-'; at most 249 characters)");
         }
-        byte[] key = aggregateId.getBytes(StandardCharsets.UTF_8);
-        byte[] value = payload == null ? null : payload.getBytes(StandardCharsets.UTF_8);
-        int size = key.length + (value == null ? 0 : value.length) + 128 + RECORD_OVERHEAD;
+        byte[] key = e.key();
+        int size = key.length + (e.payload() == null ? 0 : e.payload().length) + 128 + RECORD_OVERHEAD
+                + e.traceparent().map(String::length).orElse(0) + e.tracestate().map(String::length).orElse(0);
         if (size > maxRecordBytes) {
-            return deadLetter(id, aggregateType, aggregateId, null, headers, "record of about " + size
+            return deadLetter(e, headers, null, "record of about " + size
                     + " bytes exceeds the producer's max.request.size of " + maxRecordBytes + " bytes");
         }
-        return new Routed(new ProducerRecord<>(topic, null, key, value, headers), null);
+        return new Event(e, new ProducerRecord<>(e.topic(), null, key, e.payload(), headers));
     }
 
-    private static Routed deadLetter(String id, String aggregateType, String aggregateId, String payload,
-                                     RecordHeaders headers, String reason) {
-        header(headers, "dlq-reason", reason);
-        header(headers, "aggregate-type", aggregateType);
-        if (aggregateId != null) {
-            header(headers, "aggregate-id", aggregateId);
+    private RecordHeaders headers(EventRecord e) {
+        RecordHeaders headers = new RecordHeaders();
+        e.headers(cloudEventsSource).forEach(headers::add);
+        return headers;
+    }
+
+    private static DeadLetter deadLetter(EventRecord e, RecordHeaders headers, byte[] value, String reason) {
+        headers.add(EventHeaders.DLQ_REASON, utf8(reason));
+        headers.add(EventHeaders.DLQ_AGGREGATE_TYPE, utf8(e.aggregateType()));
+        if (e.aggregateId() != null) {
+            headers.add(EventHeaders.DLQ_AGGREGATE_ID, utf8(e.aggregateId()));
         }
-        byte[] value = payload == null ? null : payload.getBytes(StandardCharsets.UTF_8);
         // keyed by the event id: unique, so the dead-letter topic keeps every letter
-        return new Routed(null, new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null,
-                id.getBytes(StandardCharsets.UTF_8), value, headers));
+        return new DeadLetter(reason, new ProducerRecord<>(TopicNames.RELAY_DEAD_LETTERS, null, utf8(e.id()), value, headers));
+    }
+
+    /** Content that is not an event: kept whole as the letter's value, with its position, so nothing is lost. */
+    private static DeadLetter undecodable(byte[] content, long lsn, long tsMs, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.SOURCE_LSN, utf8(Long.toString(lsn)));
+        headers.add(EventHeaders.SOURCE_TS_MS, utf8(Long.toString(tsMs)));
+        headers.add(EventHeaders.DLQ_REASON, utf8(reason));
+        return new DeadLetter(reason, new ProducerRecord<>(TopicNames.RELAY_DEAD_LETTERS, null, (byte[]) null, content, headers));
     }
 
     /**
      * An event too large for its topic goes to the dead-letter topic instead, with the reason; with its
      * payload only when that still fits {@code deadLetterLimit}.
      */
-    static ProducerRecord<byte[], byte[]> redirect(ProducerRecord<byte[], byte[]> event, String reason, int deadLetterLimit) {
-        RecordHeaders headers = new RecordHeaders(event.headers().toArray());
-        header(headers, "dlq-reason", reason);
-        header(headers, "aggregate-type", event.topic().substring(RelaySettings.EVENT_TOPIC_PREFIX.length()));
-        header(headers, "aggregate-id", new String(event.key(), StandardCharsets.UTF_8));
-        byte[] id = event.headers().lastHeader("id").value();
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null, id, event.value(), headers);
+    static DeadLetter redirect(Event event, String reason, int deadLetterLimit) {
+        ProducerRecord<byte[], byte[]> r = event.record();
+        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+        headers.add(EventHeaders.DLQ_REASON, utf8(reason));
+        headers.add(EventHeaders.DLQ_AGGREGATE_TYPE, utf8(event.event().aggregateType()));
+        headers.add(EventHeaders.DLQ_AGGREGATE_ID, r.key());
+        byte[] id = utf8(event.event().id());
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(TopicNames.RELAY_DEAD_LETTERS, null, id, r.value(), headers);
         if (estimatedSize(letter) > deadLetterLimit) {
-            header(headers, "dlq-payload-omitted", "the payload does not fit the dead-letter topic either");
-            letter = new ProducerRecord<>(RelaySettings.DLQ_TOPIC, null, id, null, headers);
+            headers.add("dlq-payload-omitted", utf8("the payload does not fit the dead-letter topic either"));
+            letter = new ProducerRecord<>(TopicNames.RELAY_DEAD_LETTERS, null, id, null, headers);
         }
-        return letter;
+        return new DeadLetter(reason, letter);
     }
 
     /** An upper bound of the bytes a record takes in a batch of its own, as the broker checks {@code max.message.bytes}. */
     static int estimatedSize(ProducerRecord<byte[], byte[]> record) {
         long size = RECORD_OVERHEAD + (record.key() == null ? 0 : record.key().length)
                 + (record.value() == null ? 0 : record.value().length);
-        for (org.apache.kafka.common.header.Header h : record.headers()) {
+        for (Header h : record.headers()) {
             size += h.key().length() * 4L + (h.value() == null ? 0 : h.value().length) + 10;
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
-    private static void header(RecordHeaders headers, String name, String value) {
-        if (value != null) {
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    private static byte[] bytes(Object content) {
+        if (content instanceof ByteBuffer b) {
+            byte[] out = new byte[b.remaining()];
+            b.duplicate().get(out);
+            return out;
         }
+        return content instanceof byte[] a ? a : new byte[0];
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -49,8 +49,8 @@ public final class Relay implements AutoCloseable {
     public enum State { STARTING, STANDBY, STREAMING, RETRYING, REFUSING, STOPPED }
 
     private final RelaySettings settings;
-    private final SourceDatabase source;
-    private final Topics topics;
+    private final SourceAdmin source;
+    private final TopicSetup topics;
     private final RelayMetrics metrics;
     private final OffsetsTopic offsetsTopic;
     private final Runnable betweenFenceAndRead;
@@ -67,8 +67,8 @@ public final class Relay implements AutoCloseable {
 
     private Relay(RelaySettings settings, MeterRegistry registry, Runnable betweenFenceAndRead) {
         this.settings = settings;
-        this.source = new SourceDatabase(settings.source(), settings.slotName());
-        this.topics = new Topics(Admin.create(adminConfig(settings)), settings);
+        this.source = new SourceAdmin(settings.source(), settings.slotName());
+        this.topics = new TopicSetup(Admin.create(adminConfig(settings)), settings);
         this.metrics = new RelayMetrics(registry, source::sampleSlot);
         this.offsetsTopic = new OffsetsTopic(settings.slotOffsetsTopic(), settings.offsetsTopic(), settings.slotName());
         this.betweenFenceAndRead = betweenFenceAndRead;
@@ -101,7 +101,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private void prepare() {
-        source.check(settings.publication());
+        source.check(settings.publication(), settings.decodeMessages());
         topics.prepare();
         transactionTimeout = resolveTransactionTimeout();
         prepared = true;
@@ -255,9 +255,10 @@ public final class Relay implements AutoCloseable {
             committed.ifPresent(c -> recordIdentity(producer, c, identity));
             LOG.info("slot {}: resuming {}", settings.slotName(),
                     committed.map(c -> "after the committed offset " + c.describe()).orElse("from the slot (no offset committed yet)"));
-            TransactionalPublisher publisher = new TransactionalPublisher(producer, new OutboxRouter(maxRequestSize()),
-                    offsetsTopic, topics, metrics, TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize(),
-                    identity, transactionTimeout, maxRequestSize());
+            OutboxRouter router = new OutboxRouter(maxRequestSize(), settings.cloudEventsSource());
+            TransactionalPublisher publisher = new TransactionalPublisher(producer, router, offsetsTopic, topics, metrics,
+                    TransactionalPublisher.SourceTopics.of(TOPIC_PREFIX), settings.maxBatchSize(), identity, transactionTimeout,
+                    maxRequestSize());
             EngineOutcome outcome = new EngineOutcome();
             DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties(committed))
@@ -322,7 +323,7 @@ public final class Relay implements AutoCloseable {
     private Properties engineProperties(Optional<OffsetsTopic.Committed> committed) {
         String slot = settings.slotName();
         Properties p = new Properties();
-        p.putAll(SourceDatabase.debeziumProperties(settings.source()));
+        p.putAll(SourceAdmin.debeziumProperties(settings.source()));
         p.put("name", slot);
         p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.put("topic.prefix", TOPIC_PREFIX);
@@ -334,6 +335,12 @@ public final class Relay implements AutoCloseable {
         p.put("table.include.list", "public.outbox,public.relay_heartbeat");
         // the event format does not carry created_at (source-ts-ms is the commit time): skip formatting it
         p.put("column.exclude.list", "public.outbox.created_at");
+        // the writer's message mode: outbox events as transactional logical decoding messages (PostgreSQL 14+)
+        if (settings.decodeMessages()) {
+            p.put("message.prefix.include.list", OutboxMessage.PREFIX);
+        } else {
+            p.put("message.prefix.exclude.list", ".*");
+        }
         // END events mark PostgreSQL transaction boundaries, the only places the relay commits
         p.put("provide.transaction.metadata", "true");
         p.put("tombstones.on.delete", "false");

@@ -29,11 +29,11 @@ final class RelayMetrics {
     private final Timer commitLatency;
     private final AtomicLong committedLsn = new AtomicLong(-1);
     private final AtomicLong relayed = new AtomicLong();
-    private final Supplier<Optional<SourceDatabase.SlotState>> slot;
-    private volatile Optional<SourceDatabase.SlotState> sampled = Optional.empty();
+    private final Supplier<Optional<SourceAdmin.SlotState>> slot;
+    private volatile Optional<SourceAdmin.SlotState> sampled = Optional.empty();
     private volatile long sampledAt;
 
-    RelayMetrics(MeterRegistry registry, Supplier<Optional<SourceDatabase.SlotState>> slot) {
+    RelayMetrics(MeterRegistry registry, Supplier<Optional<SourceAdmin.SlotState>> slot) {
         this.slot = slot;
         events = Counter.builder("relay.events.relayed").description("outbox events committed to Kafka (dead letters included)")
                 .register(registry);
@@ -43,9 +43,9 @@ final class RelayMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("relay.lsn.committed", committedLsn, AtomicLong::get)
                 .description("source commit LSN of the last Kafka transaction (decimal)").register(registry);
-        Gauge.builder("relay.slot.lag", () -> slotValue(SourceDatabase.SlotState::lagBytes)).baseUnit("bytes")
+        Gauge.builder("relay.slot.lag", () -> slotValue(SourceAdmin.SlotState::lagBytes)).baseUnit("bytes")
                 .description("WAL the source keeps for the slot: current LSN minus confirmed flush LSN").register(registry);
-        Gauge.builder("relay.slot.retained", () -> slotValue(SourceDatabase.SlotState::retainedBytes)).baseUnit("bytes")
+        Gauge.builder("relay.slot.retained", () -> slotValue(SourceAdmin.SlotState::retainedBytes)).baseUnit("bytes")
                 .description("WAL the slot pins on the source: current LSN minus restart LSN").register(registry);
         for (String status : WAL_STATUSES) {
             Gauge.builder("relay.slot.wal.status", () -> sample().map(s -> status.equals(s.walStatus()) ? 1 : 0).orElse(0))
@@ -55,13 +55,13 @@ final class RelayMetrics {
         }
     }
 
-    private Number slotValue(Function<SourceDatabase.SlotState, Long> value) {
-        Optional<SourceDatabase.SlotState> s = sample();
+    private Number slotValue(Function<SourceAdmin.SlotState, Long> value) {
+        Optional<SourceAdmin.SlotState> s = sample();
         return s.isPresent() ? (Number) value.apply(s.get()) : (Number) Double.NaN;
     }
 
     /** One query per scrape, not one per gauge. */
-    private Optional<SourceDatabase.SlotState> sample() {
+    private Optional<SourceAdmin.SlotState> sample() {
         long now = System.currentTimeMillis();
         if (now - sampledAt > SAMPLE_MILLIS) {
             sampled = slot.get();

@@ -5,8 +5,12 @@ import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.TopicNames;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,14 +31,18 @@ public record RelaySettings(
         Optional<Duration> transactionTimeout,
         Duration pollInterval,
         Duration standbyRetry,
+        boolean decodeMessages,
+        Optional<String> cloudEventsSource,
         String httpHost,
         int httpPort) {
 
     public static final String DEFAULT_SLOT = "outbox_relay";
     public static final String DEFAULT_PUBLICATION = "outbox_publication";
-    public static final String DEFAULT_OFFSETS_TOPIC = "outbox.relay.offsets";
-    public static final String DLQ_TOPIC = "outbox.dlq";
-    public static final String EVENT_TOPIC_PREFIX = "outbox.event.";
+    public static final String DEFAULT_OFFSETS_TOPIC = TopicNames.RELAY_OFFSETS;
+    public static final String DECODE_MESSAGES = "RELAY_DECODE_MESSAGES";
+    public static final String CLOUDEVENTS = "RELAY_CLOUDEVENTS";
+    public static final String CLOUDEVENTS_SOURCE = "RELAY_CLOUDEVENTS_SOURCE";
+    public static final String DEFAULT_CLOUDEVENTS_SOURCE = "/outbox-pipeline";
     public static final String TRANSACTION_TIMEOUT = "RELAY_KAFKA_TRANSACTION_TIMEOUT";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
@@ -62,6 +70,8 @@ public record RelaySettings(
                 timeout,
                 env.duration("RELAY_POLL_INTERVAL", DEFAULT_POLL),
                 env.duration("RELAY_STANDBY_RETRY", DEFAULT_STANDBY_RETRY),
+                bool(env, DECODE_MESSAGES, true),
+                bool(env, CLOUDEVENTS, true) ? Optional.of(cloudEventsSource(env)) : Optional.empty(),
                 env.get("RELAY_HTTP_HOST", "127.0.0.1"),
                 env.intValue("RELAY_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65_535));
         s.validate();
@@ -77,7 +87,7 @@ public record RelaySettings(
             throw new ConfigException("RELAY_PUBLICATION=" + publication + " is not a plain identifier: use e.g. "
                     + DEFAULT_PUBLICATION);
         }
-        if (!Topics.isLegalName(slotOffsetsTopic())) {
+        if (!TopicNames.isLegal(slotOffsetsTopic())) {
             throw new ConfigException("RELAY_OFFSETS_TOPIC=" + offsetsTopic
                     + " is not a Kafka topic name: use letters, digits, '.', '_' and '-' (at most 180)");
         }
@@ -113,6 +123,30 @@ public record RelaySettings(
 
     public RelaySettings withHttpPort(int port) {
         return new RelaySettings(source, kafka, slotName, publication, offsetsTopic, eventTopics, heartbeatInterval,
-                maxBatchSize, maxQueueSize, maxQueueBytes, transactionTimeout, pollInterval, standbyRetry, httpHost, port);
+                maxBatchSize, maxQueueSize, maxQueueBytes, transactionTimeout, pollInterval, standbyRetry, decodeMessages,
+                cloudEventsSource, httpHost, port);
+    }
+
+    /** CloudEvents' {@code source} must be a non-empty URI-reference, e.g. {@code /shop} or {@code https://shop.example/orders}. */
+    private static String cloudEventsSource(Env env) {
+        String source = env.get(CLOUDEVENTS_SOURCE, DEFAULT_CLOUDEVENTS_SOURCE).trim();
+        try {
+            if (!source.isEmpty()) {
+                new URI(source);
+                return source;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException(CLOUDEVENTS_SOURCE + "=" + source + " is not a URI reference, which CloudEvents' source must be: "
+                + "use e.g. " + DEFAULT_CLOUDEVENTS_SOURCE + " or /shop (or " + CLOUDEVENTS + "=false to leave the CloudEvents headers out)");
+    }
+
+    private static boolean bool(Env env, String name, boolean defaultValue) {
+        return env.optional(name).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(name + "=" + v + " is not a switch: use true or false");
+        }).orElse(defaultValue);
     }
 }

@@ -14,7 +14,7 @@ final class SlotGuard {
     }
 
     /** Why the relay must not stream, or empty when it may. */
-    static Optional<String> refusal(Optional<OffsetsTopic.Committed> committed, Optional<SourceDatabase.SlotState> slot,
+    static Optional<String> refusal(Optional<OffsetsTopic.Committed> committed, Optional<SourceAdmin.SlotState> slot,
                                     DatabaseIdentity current) {
         String name = current.slot();
         if (slot.isPresent() && !slot.get().database().equals(current.database())) {

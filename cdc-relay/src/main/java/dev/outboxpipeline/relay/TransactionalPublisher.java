@@ -23,10 +23,10 @@ import java.util.List;
 final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
     /** Names of the Debezium topics the publisher tells apart. */
-    record SourceTopics(String outbox, String transactions, String heartbeats) {
+    record SourceTopics(String outbox, String messages, String transactions, String heartbeats) {
 
         static SourceTopics of(String topicPrefix) {
-            return new SourceTopics(topicPrefix + ".public.outbox", topicPrefix + ".transaction",
+            return new SourceTopics(topicPrefix + ".public.outbox", topicPrefix + ".message", topicPrefix + ".transaction",
                     "__debezium-heartbeat." + topicPrefix);
         }
     }
@@ -34,7 +34,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Producer<byte[], byte[]> producer;
     private final OutboxRouter router;
     private final OffsetsTopic offsets;
-    private final Topics topics;
+    private final TopicSetup topics;
     private final RelayMetrics metrics;
     private final SourceTopics sourceTopics;
     private final int commitEvery;
@@ -50,7 +50,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     private boolean insideSourceTransaction;
     private RecordChangeEvent<SourceRecord> boundary;
 
-    TransactionalPublisher(Producer<byte[], byte[]> producer, OutboxRouter router, OffsetsTopic offsets, Topics topics,
+    TransactionalPublisher(Producer<byte[], byte[]> producer, OutboxRouter router, OffsetsTopic offsets, TopicSetup topics,
                            RelayMetrics metrics, SourceTopics sourceTopics, int commitEvery, DatabaseIdentity identity,
                            Duration transactionTimeout, int maxRequestSize) {
         this.producer = producer;
@@ -79,7 +79,13 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
             String topic = record.topic();
             if (topic.equals(sourceTopics.outbox())) {
                 insideSourceTransaction = true;
-                publish(record);
+                publishRow(record);
+            } else if (topic.equals(sourceTopics.messages())) {
+                // a transactional message is decoded inside its transaction, between BEGIN and END, like a row
+                Struct value = (Struct) record.value();
+                Struct source = value.getStruct("source");
+                insideSourceTransaction |= source.get("txId") != null;
+                publish(router.routeMessage(value.getStruct("message"), source), source.getInt64("lsn"));
             } else if (topic.equals(sourceTopics.transactions())) {
                 if ("END".equals(((Struct) record.value()).getString("status"))) {
                     insideSourceTransaction = false;
@@ -104,33 +110,20 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
         committer.markBatchFinished();
     }
 
-    private void publish(SourceRecord record) {
+    private void publishRow(SourceRecord record) {
         Struct value = (Struct) record.value();
         if (!"c".equals(value.getString("op"))) {
             return; // outbox rows are only ever inserted; an update publishes nothing
         }
-        OutboxRouter.Routed routed = router.route(value.getStruct("after"), value.getStruct("source"));
-        ProducerRecord<byte[], byte[]> out = routed.event() != null ? routed.event() : routed.deadLetter();
-        if (routed.event() != null) {
-            Topics.TopicInfo topic;
-            String name = out.topic();
-            try {
-                topic = topics.ensureEventTopic(name);
-            } catch (dev.outboxpipeline.config.ConfigException e) {
-                // a valid event never goes to the dead-letter topic (not compacted, not allowed to create it):
-                // stop, the events wait in the slot
-                throw new Refusal(e.getMessage() + ". Events for " + name + " wait in the replication slot; the relay "
-                        + "resumes by itself once the topic is fixed", () -> topics.recheck(name));
-            }
-            int size = OutboxRouter.estimatedSize(out);
-            if (size > topic.maxMessageBytes()) {
-                // decided before sending: the broker's refusal would abort the whole Kafka transaction
-                out = OutboxRouter.redirect(out, "record of about " + size + " bytes exceeds the max.message.bytes of "
-                        + topic.maxMessageBytes() + " bytes of topic " + name,
-                        Math.min(maxRequestSize, topics.deadLetterTopic().maxMessageBytes()));
-            }
+        Struct source = value.getStruct("source");
+        publish(router.route(value.getStruct("after"), source), source.getInt64("lsn"));
+    }
+
+    private void publish(OutboxRouter.Routed routed, long sourceLsn) {
+        if (routed instanceof OutboxRouter.Event event) {
+            routed = checkedAgainstTopic(event);
         }
-        if (out.topic().equals(RelaySettings.DLQ_TOPIC)) {
+        if (routed instanceof OutboxRouter.DeadLetter) {
             metrics.deadLettered();
         }
         beginIfNeeded();
@@ -138,12 +131,35 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
             throw Refusal.untilRestarted("a source transaction is still being relayed after "
                     + Duration.ofNanos(openFor()).toMillis() + " ms, near the Kafka transaction timeout "
                     + RelaySettings.TRANSACTION_TIMEOUT + "=" + transactionTimeout + " (source LSN "
-                    + SlotGuard.lsn(value.getStruct("source").getInt64("lsn")) + "): Kafka would abort it, and every "
+                    + SlotGuard.lsn(sourceLsn) + "): Kafka would abort it, and every "
                     + "retry would too. Nothing of it was published; its events wait in the replication slot. Raise "
                     + RelaySettings.TRANSACTION_TIMEOUT + " (at most the broker's transaction.max.timeout.ms) and restart the relay");
         }
-        producer.send(out, onSent);
+        producer.send(routed.record(), onSent);
         sentInTransaction++;
+    }
+
+    /** The event's topic, created or checked; an event too large for it becomes a dead letter. */
+    private OutboxRouter.Routed checkedAgainstTopic(OutboxRouter.Event event) {
+        ProducerRecord<byte[], byte[]> out = event.record();
+        TopicSetup.TopicInfo topic;
+        String name = out.topic();
+        try {
+            topic = topics.ensureEventTopic(name);
+        } catch (dev.outboxpipeline.config.ConfigException e) {
+            // a valid event never goes to the dead-letter topic (not compacted, not allowed to create it):
+            // stop, the events wait in the slot
+            throw new Refusal(e.getMessage() + ". Events for " + name + " wait in the replication slot; the relay "
+                    + "resumes by itself once the topic is fixed", () -> topics.recheck(name));
+        }
+        int size = OutboxRouter.estimatedSize(out);
+        if (size > topic.maxMessageBytes()) {
+            // decided before sending: the broker's refusal would abort the whole Kafka transaction
+            return OutboxRouter.redirect(event, "record of about " + size + " bytes exceeds the max.message.bytes of "
+                    + topic.maxMessageBytes() + " bytes of topic " + name,
+                    Math.min(maxRequestSize, topics.deadLetterTopic().maxMessageBytes()));
+        }
+        return event;
     }
 
     private void beginIfNeeded() {

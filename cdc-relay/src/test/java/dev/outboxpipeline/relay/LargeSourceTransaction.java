@@ -22,7 +22,7 @@ import java.util.UUID;
  * A measurement, not a test (issue 11, item 4): one source transaction of N outbox rows (default 1,000,000,
  * one COPY) through a relay with default settings, read {@code read_committed}; prints how long it took from
  * the source commit until the last event was visible, and whether each arrived exactly once. Run it with
- * the command in the README's benchmark section; it starts its own PostgreSQL and Kafka.
+ * the command in docs/benchmarks.md; it starts its own PostgreSQL and Kafka.
  */
 public final class LargeSourceTransaction {
 

@@ -1,8 +1,6 @@
 package dev.outboxpipeline.relay;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,13 +11,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A continuous write load of plain JDBC transactions (a few INSERTs each, every tenth a COPY of many rows),
- * recording exactly the events that committed. When a commit's outcome is unknown (the database restarted
+ * A continuous write load of plain JDBC transactions (a few INSERTs each, every tenth a COPY of many rows; in
+ * message mode the same events as outbox messages, each with a business row), recording exactly the events that
+ * committed. When a commit's outcome is unknown (the database restarted
  * under it), it asks the database after reconnecting.
  */
 final class LoadWriter implements AutoCloseable {
 
+    /** How the load writes its events: the writer's two outbox modes. */
+    enum Mode { TABLE, MESSAGE }
+
     private final RelayFixture fixture;
+    private final Mode mode;
     private final List<OutboxEvent> committed = new ArrayList<>();
     private final Map<String, Long> versions = new HashMap<>();
     private final AtomicInteger transactions = new AtomicInteger();
@@ -27,8 +30,16 @@ final class LoadWriter implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    LoadWriter(RelayFixture fixture) {
+    LoadWriter(RelayFixture fixture) throws SQLException {
+        this(fixture, Mode.TABLE);
+    }
+
+    LoadWriter(RelayFixture fixture, Mode mode) throws SQLException {
         this.fixture = fixture;
+        this.mode = mode;
+        try (Connection c = fixture.connect()) {
+            OutboxWrites.createBusinessTable(c);
+        }
         this.thread = new Thread(this::run, "load-writer");
         thread.start();
     }
@@ -46,7 +57,9 @@ final class LoadWriter implements AutoCloseable {
                 }
                 List<OutboxEvent> batch = next();
                 try {
-                    if (transactions.get() % 10 == 9) {
+                    if (mode == Mode.MESSAGE) {
+                        OutboxWrites.emit(c, batch);
+                    } else if (transactions.get() % 10 == 9) {
                         OutboxWrites.copy(c, batch);
                     } else {
                         OutboxWrites.insert(c, batch);
@@ -58,7 +71,7 @@ final class LoadWriter implements AutoCloseable {
                     if (c == null) {
                         return;
                     }
-                    if (wasCommitted(c, batch)) {
+                    if (OutboxWrites.committed(c, batch.get(0))) {
                         record(batch);
                     }
                 }
@@ -87,16 +100,6 @@ final class LoadWriter implements AutoCloseable {
 
     private synchronized void record(List<OutboxEvent> batch) {
         committed.addAll(batch);
-    }
-
-    private boolean wasCommitted(Connection c, List<OutboxEvent> batch) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM outbox WHERE id = ?")) {
-            p.setObject(1, batch.get(0).id());
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        }
     }
 
     private Connection reconnect() throws InterruptedException {

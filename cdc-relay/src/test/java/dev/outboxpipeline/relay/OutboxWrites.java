@@ -1,5 +1,7 @@
 package dev.outboxpipeline.relay;
 
+import dev.outboxpipeline.outbox.OutboxMessages;
+import dev.outboxpipeline.outbox.OutboxRow;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -9,7 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Writes outbox rows the two ways a source does: INSERTs in one transaction, or one COPY (rows sharing LSNs). */
+/**
+ * Writes outbox events the ways a source does: rows INSERTed in one transaction, one COPY (rows sharing LSNs), or
+ * outbox messages (the writer's message mode) in one transaction with a business row.
+ */
 final class OutboxWrites {
 
     private OutboxWrites() {
@@ -53,6 +58,55 @@ final class OutboxWrites {
                     new StringReader(csv.toString()));
         } catch (java.io.IOException e) {
             throw new SQLException(e);
+        }
+    }
+
+    /**
+     * One transaction: a business row per event in {@code load_commit} (which also tells afterwards whether it
+     * committed) and the event as an outbox message, with the content the outbox library writes.
+     */
+    static void emit(Connection c, List<OutboxEvent> events) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement business = c.prepareStatement("INSERT INTO load_commit (id) VALUES (?)");
+             PreparedStatement message = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?::text)")) {
+            for (OutboxEvent e : events) {
+                business.setObject(1, e.id());
+                business.executeUpdate();
+                message.setString(1, OutboxMessages.PREFIX);
+                message.setString(2, content(e));
+                message.execute();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    static String content(OutboxEvent e) {
+        return OutboxMessages.content(new OutboxRow(e.id(), e.aggregateType(), e.aggregateId(), e.type(), e.version(), e.payload()));
+    }
+
+    /** The business table of {@link #emit}: in message mode nothing else records what committed. */
+    static void createBusinessTable(Connection c) throws SQLException {
+        try (var s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS load_commit (id uuid PRIMARY KEY)");
+        }
+    }
+
+    /** Whether the event's transaction committed, in either mode. */
+    static boolean committed(Connection c, OutboxEvent e) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT (SELECT count(*) FROM outbox WHERE id = ?) + (SELECT count(*) FROM load_commit WHERE id = ?)")) {
+            p.setObject(1, e.id());
+            p.setObject(2, e.id());
+            try (var rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.PostgresServers;
 import dev.outboxpipeline.infra.SharedServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +21,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * Delivery under a continuous write load while things crash: the relay process (SIGKILL), the broker, the
  * source database. After the load stops and a relay runs to the end, a read_committed consumer must see
- * every committed event exactly once, in version order per aggregate.
+ * every committed event exactly once, in version order per aggregate. The history tests run with both outbox modes of
+ * the writer: rows in the outbox table, and outbox messages.
  */
 class RelayCrashIT {
 
     private static final Duration WAIT = Duration.ofSeconds(180);
 
-    @Test
-    void shouldDeliverEveryCommittedEventExactlyOnceAcrossRepeatedSigkills() throws Exception {
+    @ParameterizedTest
+    @EnumSource(LoadWriter.Mode.class)
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossRepeatedSigkills(LoadWriter.Mode mode) throws Exception {
         RelayFixture f = new RelayFixture(SharedServers.postgres(), SharedServers.kafka(), "sigkill");
         Map<String, String> env = f.env();
         env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
@@ -36,7 +40,7 @@ class RelayCrashIT {
         Path log = Files.createTempFile("relay-sigkill-", ".log");
         RelayIT.startStreaming(env).close(); // creates the slot before the load begins
 
-        LoadWriter load = new LoadWriter(f);
+        LoadWriter load = new LoadWriter(f, mode);
         for (int kill = 1; kill <= 4; kill++) {
             RelayProcess relay = RelayProcess.start(env, log);
             int started = kill;
@@ -141,7 +145,7 @@ class RelayCrashIT {
         assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(e.id().toString());
 
         assertThat(relay.terminate()).as("exits on SIGTERM").isTrue();
-        SourceDatabase db = new SourceDatabase(f.jdbc(), f.env().get("RELAY_SLOT_NAME"));
+        SourceAdmin db = new SourceAdmin(f.jdbc(), f.env().get("RELAY_SLOT_NAME"));
         await().atMost(WAIT).until(() -> db.slotHolder().isEmpty());
         db.close();
         assertThat(Files.readString(log)).contains("Engine is stopped").doesNotContain("Exception in thread");
@@ -156,14 +160,15 @@ class RelayCrashIT {
         return n;
     }
 
-    @Test
-    void shouldDeliverEveryCommittedEventExactlyOnceAcrossABrokerRestart() throws Exception {
+    @ParameterizedTest
+    @EnumSource(LoadWriter.Mode.class)
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossABrokerRestart(LoadWriter.Mode mode) throws Exception {
         try (KafkaBroker broker = KafkaBroker.start()) {
             RelayFixture f = new RelayFixture(SharedServers.postgres(), broker, "brokerrestart");
             Map<String, String> env = f.env();
             env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
             try (Relay relay = RelayIT.startStreaming(env)) {
-                LoadWriter load = new LoadWriter(f);
+                LoadWriter load = new LoadWriter(f, mode);
                 await().atMost(WAIT).until(() -> relay.eventsRelayed() > 200);
                 broker.restart();
                 int after = load.transactions();
@@ -177,14 +182,15 @@ class RelayCrashIT {
         }
     }
 
-    @Test
-    void shouldDeliverEveryCommittedEventExactlyOnceAcrossASourceDatabaseRestart() throws Exception {
+    @ParameterizedTest
+    @EnumSource(LoadWriter.Mode.class)
+    void shouldDeliverEveryCommittedEventExactlyOnceAcrossASourceDatabaseRestart(LoadWriter.Mode mode) throws Exception {
         try (PostgresServer postgres = PostgresServers.start("relay-db-restart")) {
             RelayFixture f = new RelayFixture(postgres, SharedServers.kafka(), "dbrestart");
             Map<String, String> env = f.env();
             env.put("RELAY_HEARTBEAT_INTERVAL", "1s");
             try (Relay relay = RelayIT.startStreaming(env)) {
-                LoadWriter load = new LoadWriter(f);
+                LoadWriter load = new LoadWriter(f, mode);
                 await().atMost(WAIT).until(() -> relay.eventsRelayed() > 200);
                 postgres.restart();
                 int after = load.transactions();

@@ -54,7 +54,7 @@ class RelayFencingIT {
         // the zombie: the relay's transactional id, the later events and an offset past them, not yet committed
         OffsetsTopic offsets = new OffsetsTopic(settings.slotOffsetsTopic(), settings.offsetsTopic(), settings.slotName());
         OffsetsTopic.Committed last = offsets.readLast(settings.kafka().clientConfig()).orElseThrow();
-        SourceDatabase db = new SourceDatabase(settings.source(), settings.slotName());
+        SourceAdmin db = new SourceAdmin(settings.source(), settings.slotName());
         long walEnd = db.currentWalLsn();
         DatabaseIdentity identity = db.identity();
         db.close();

@@ -1,6 +1,7 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.infra.KafkaBroker;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -51,7 +53,7 @@ final class RelayFixture {
     }
 
     String eventTopic() {
-        return RelaySettings.EVENT_TOPIC_PREFIX + aggregateType;
+        return TopicNames.eventTopic(aggregateType);
     }
 
     Map<String, String> env() {
@@ -76,6 +78,20 @@ final class RelayFixture {
 
     /** Reads the topics (read_committed) from the start until {@code done} holds for what was read, or the timeout. */
     List<ConsumedEvent> read(Pattern topics, Predicate<List<ConsumedEvent>> done, Duration timeout) {
+        List<ConsumedEvent> read = new ArrayList<>();
+        readRecords(topics, r -> read.add(ConsumedEvent.of(r)), () -> done.test(read), timeout);
+        return read;
+    }
+
+    /** The records themselves, headers and all, until {@code atLeast} were read or the timeout. */
+    List<ConsumerRecord<byte[], byte[]>> readRecords(Pattern topics, int atLeast, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        readRecords(topics, read::add, () -> read.size() >= atLeast, timeout);
+        return read;
+    }
+
+    private void readRecords(Pattern topics, Consumer<ConsumerRecord<byte[], byte[]>> onRecord,
+                             java.util.function.BooleanSupplier done, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + name + "-" + SEQUENCE.incrementAndGet());
@@ -84,17 +100,15 @@ final class RelayFixture {
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        List<ConsumedEvent> read = new ArrayList<>();
         Instant deadline = Instant.now().plus(timeout);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(topics);
-            while (!done.test(read) && Instant.now().isBefore(deadline)) {
+            while (!done.getAsBoolean() && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(ConsumedEvent.of(r));
+                    onRecord.accept(r);
                 }
             }
         }
-        return read;
     }
 
     List<ConsumedEvent> readEvents(int atLeast, Duration timeout) {

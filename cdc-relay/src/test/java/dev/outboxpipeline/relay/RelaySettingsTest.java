@@ -29,6 +29,44 @@ class RelaySettingsTest {
     }
 
     @Test
+    void decodesMessagesAndAddsCloudEventsHeadersByDefault() {
+        RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
+        assertThat(s.decodeMessages()).isTrue();
+        assertThat(s.cloudEventsSource()).contains("/outbox-pipeline");
+    }
+
+    @Test
+    void aSwitchTurnsTheCloudEventsHeadersOffAndASourceNamesThem() {
+        Map<String, String> env = minimal();
+        env.put("RELAY_CLOUDEVENTS", "false");
+        assertThat(RelaySettings.fromEnv(Env.of(env)).cloudEventsSource()).isEmpty();
+        env.put("RELAY_CLOUDEVENTS", "true");
+        env.put("RELAY_CLOUDEVENTS_SOURCE", "https://shop.example/orders");
+        assertThat(RelaySettings.fromEnv(Env.of(env)).cloudEventsSource()).contains("https://shop.example/orders");
+    }
+
+    @Test
+    void rejectsACloudEventsSourceThatIsNoUriAndASwitchThatIsNoBoolean() {
+        Map<String, String> env = minimal();
+        env.put("RELAY_CLOUDEVENTS_SOURCE", "not a uri");
+        assertThatThrownBy(() -> RelaySettings.fromEnv(Env.of(env))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RELAY_CLOUDEVENTS_SOURCE=not a uri").hasMessageContaining("RELAY_CLOUDEVENTS=false");
+        Map<String, String> env2 = minimal();
+        env2.put("RELAY_DECODE_MESSAGES", "maybe");
+        assertThatThrownBy(() -> RelaySettings.fromEnv(Env.of(env2))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RELAY_DECODE_MESSAGES=maybe");
+    }
+
+    @Test
+    void refusesToDecodeMessagesFromPostgresOlderThan14WithTheFix() {
+        assertThatThrownBy(() -> SourceAdmin.requireMessageDecoding(130011, "13.11", "jdbc:postgresql://db/shop"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("runs PostgreSQL 13.11").hasMessageContaining("RELAY_DECODE_MESSAGES=false")
+                .hasMessageContaining("upgrade PostgreSQL to 14");
+        SourceAdmin.requireMessageDecoding(140000, "14.0", "jdbc:postgresql://db/shop");
+    }
+
+    @Test
     void rejectsASlotNamePostgresWouldRefuse() {
         Map<String, String> env = minimal();
         env.put("RELAY_SLOT_NAME", "My-Slot");
@@ -68,7 +106,7 @@ class RelaySettingsTest {
         Map<String, String> env = minimal();
         env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?sslmode=verify-full&sslrootcert=/etc/ca.pem"
                 + "&sslcert=/etc/c.pem&options=-c%20statement_timeout%3D0&ApplicationName=relay");
-        Map<String, String> p = SourceDatabase.debeziumProperties(RelaySettings.fromEnv(Env.of(env)).source());
+        Map<String, String> p = SourceAdmin.debeziumProperties(RelaySettings.fromEnv(Env.of(env)).source());
         assertThat(p).containsEntry("database.sslmode", "verify-full").containsEntry("database.sslrootcert", "/etc/ca.pem")
                 .containsEntry("database.sslcert", "/etc/c.pem").containsEntry("driver.options", "-c statement_timeout=0")
                 .containsEntry("driver.ApplicationName", "relay");
@@ -79,14 +117,14 @@ class RelaySettingsTest {
         Map<String, String> env = minimal();
         env.put("SOURCE_DB_URL", "jdbc:postgresql://localhost:5432/shop?replication=true");
         RelaySettings s = RelaySettings.fromEnv(Env.of(env));
-        assertThatThrownBy(() -> SourceDatabase.debeziumProperties(s.source())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SourceAdmin.debeziumProperties(s.source())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication");
     }
 
     @Test
     void debeziumGetsTheDatabaseFromTheJdbcUrl() {
         RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
-        Map<String, String> p = SourceDatabase.debeziumProperties(s.source());
+        Map<String, String> p = SourceAdmin.debeziumProperties(s.source());
         assertThat(p).containsEntry("database.hostname", "localhost").containsEntry("database.port", "5432")
                 .containsEntry("database.dbname", "shop");
     }

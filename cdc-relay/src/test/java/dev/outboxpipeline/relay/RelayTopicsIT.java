@@ -1,6 +1,7 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.infra.SharedServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,9 +59,9 @@ class RelayTopicsIT {
             History history = History.check(committed, read);
             assertThat(history.clean()).as(history.toString()).isTrue();
             List<String> ids = committed.stream().map(e -> e.id().toString()).toList();
-            List<ConsumedEvent> letters = f.read(Pattern.compile(Pattern.quote(RelaySettings.DLQ_TOPIC)), l -> false,
+            List<ConsumedEvent> letters = f.read(Pattern.compile(Pattern.quote(TopicNames.RELAY_DEAD_LETTERS)), l -> false,
                     Duration.ofSeconds(3));
-            assertThat(letters).noneMatch(e -> ids.contains(e.id()));
+            assertThat(letters).noneMatch(e -> e.id() != null && ids.contains(e.id()));
         } finally {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", f.kafka.bootstrapServers()))) {
                 admin.deleteTopics(List.of(f.eventTopic())).all().get();
@@ -82,9 +83,9 @@ class RelayTopicsIT {
             OutboxWrites.insert(c, List.of(large, good));
 
             assertThat(f.readEvents(1, WAIT)).extracting(ConsumedEvent::id).containsExactly(good.id().toString());
-            List<ConsumedEvent> letters = f.read(Pattern.compile(Pattern.quote(RelaySettings.DLQ_TOPIC)),
-                    l -> l.stream().anyMatch(e -> e.id().equals(large.id().toString())), WAIT);
-            ConsumedEvent letter = letters.stream().filter(e -> e.id().equals(large.id().toString())).findFirst().orElseThrow();
+            List<ConsumedEvent> letters = f.read(Pattern.compile(Pattern.quote(TopicNames.RELAY_DEAD_LETTERS)),
+                    l -> l.stream().anyMatch(e -> large.id().toString().equals(e.id())), WAIT);
+            ConsumedEvent letter = letters.stream().filter(e -> large.id().toString().equals(e.id())).findFirst().orElseThrow();
             assertThat(letter.headerValue("dlq-reason")).contains("max.message.bytes of 4000 bytes of topic " + f.eventTopic());
             assertThat(letter.value()).as("the payload fits the dead-letter topic").isNotNull();
             assertThat(relay.engineRuns()).isEqualTo(1);

@@ -17,8 +17,8 @@ class SlotGuardTest {
                 value.getBytes(StandardCharsets.UTF_8), identity, "t"));
     }
 
-    private static Optional<SourceDatabase.SlotState> slot(long confirmed, String walStatus) {
-        return Optional.of(new SourceDatabase.SlotState("shop", confirmed, walStatus, 0, 0));
+    private static Optional<SourceAdmin.SlotState> slot(long confirmed, String walStatus) {
+        return Optional.of(new SourceAdmin.SlotState("shop", confirmed, walStatus, 0, 0));
     }
 
     @Test

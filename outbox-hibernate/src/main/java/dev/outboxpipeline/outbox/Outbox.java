@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes all of the transaction's outbox rows in one round trip. With remove-after-insert (the default) the
  * same round trip deletes them again: the insert still reaches the write-ahead log, which is all the relay
  * reads, and the table never grows. In message mode ({@link OutboxMode#MESSAGE}) the same round trip emits one
- * transactional logical decoding message per event instead ({@link OutboxMessages}).
+ * transactional logical decoding message per event instead ({@link OutboxMessages}). Each event also carries the
+ * trace context that {@link OutboxOptions#traceContext()} gives when it is recorded.
  */
 public final class Outbox {
 
@@ -71,7 +72,7 @@ public final class Outbox {
                     + event.aggregateType() + " " + event.aggregateId() + ")");
         }
         OutboxRow row = new OutboxRow(EventIds.next(), event.aggregateType(), event.aggregateId(), event.type(),
-                event.version(), event.isDeletion() ? null : serialise(event));
+                event.version(), event.isDeletion() ? null : serialise(event), options.traceContext().current());
         sessions.computeIfAbsent(session, SessionRows::new).current(tx).add(event, row);
         return row;
     }

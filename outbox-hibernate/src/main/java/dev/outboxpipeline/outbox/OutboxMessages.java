@@ -2,6 +2,7 @@ package dev.outboxpipeline.outbox;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.outboxpipeline.contract.EventHeaders;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -92,6 +93,12 @@ public final class OutboxMessages {
                 g.writeNull();
             } else {
                 g.writeRawValue(row.payload()); // already JSON, written by the outbox's own mapper
+            }
+            if (row.traceContext().isPresent()) {
+                g.writeStringField(EventHeaders.TRACEPARENT, row.traceContext().get().traceparent());
+                if (row.traceContext().get().tracestate().isPresent()) {
+                    g.writeStringField(EventHeaders.TRACESTATE, row.traceContext().get().tracestate().get());
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {

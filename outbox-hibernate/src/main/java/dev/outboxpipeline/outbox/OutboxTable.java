@@ -1,5 +1,7 @@
 package dev.outboxpipeline.outbox;
 
+import dev.outboxpipeline.contract.TraceContext;
+
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,21 +23,30 @@ public final class OutboxTable {
      * copy it into a migration of yours under your own version number.
      */
     public static final String CREATE_TABLE_RESOURCE = "dev/outboxpipeline/outbox/V2__outbox.sql";
+    /** The column the trace context came in with, a later migration of the reference service, shipped as is. */
+    public static final String TRACE_CONTEXT_RESOURCE = "dev/outboxpipeline/outbox/V4__outbox_trace_context.sql";
 
     private static final int PURGE_CHUNK = 10_000;
 
     private OutboxTable() {
     }
 
-    /** The outbox table's DDL ({@link #CREATE_TABLE_RESOURCE}): the table and the index the purge uses. */
+    /**
+     * The outbox table's DDL: the table and the index the purge uses ({@link #CREATE_TABLE_RESOURCE}), then its
+     * trace-context column ({@link #TRACE_CONTEXT_RESOURCE}). A table made from the first alone needs the second.
+     */
     public static String createTableSql() {
-        try (InputStream in = OutboxTable.class.getClassLoader().getResourceAsStream(CREATE_TABLE_RESOURCE)) {
+        return resource(CREATE_TABLE_RESOURCE) + resource(TRACE_CONTEXT_RESOURCE);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = OutboxTable.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(CREATE_TABLE_RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(name + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + CREATE_TABLE_RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
@@ -45,8 +56,9 @@ public final class OutboxTable {
      */
     static void insert(Connection connection, List<OutboxRow> rows, boolean removeAfterInsert) throws SQLException {
         StringBuilder sql = new StringBuilder(
-                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, aggregate_version) VALUES ");
-        appendRepeated(sql, "(?, ?, ?, ?, ?::jsonb, ?)", rows.size());
+                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, aggregate_version, "
+                        + TraceContext.COLUMN + ") VALUES ");
+        appendRepeated(sql, "(?, ?, ?, ?, ?::jsonb, ?, ?)", rows.size());
         if (removeAfterInsert) {
             sql.append("; DELETE FROM outbox WHERE id IN (");
             appendRepeated(sql, "?", rows.size());
@@ -65,6 +77,7 @@ public final class OutboxTable {
                     ps.setString(p++, row.payload());
                 }
                 ps.setLong(p++, row.version());
+                ps.setString(p++, row.traceContext().map(TraceContext::toColumn).orElse(null));
             }
             if (removeAfterInsert) {
                 for (OutboxRow row : rows) {

@@ -2,6 +2,7 @@ package dev.outboxpipeline.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outboxpipeline.contract.TraceContext;
 import dev.outboxpipeline.outbox.parcel.Parcel;
 import dev.outboxpipeline.outbox.parcel.ParcelDatabase;
 import dev.outboxpipeline.outbox.parcel.ParcelState;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +49,25 @@ class OutboxIT {
             assertThat(payload.get("status").asText()).isEqualTo("SHIPPED");
             assertThat(payload.get("version").asLong()).isEqualTo(2).isEqualTo(rows.get(1).get("aggregate_version"));
             assertThat(heard).extracting(r -> (Object) r.id()).containsExactly(rows.get(0).get("id"), rows.get(1).get("id"));
+        }
+    }
+
+    @Test
+    void eachEventStoresTheTraceContextOfItsWriteWhereDebeziumsOutboxDoes() throws Exception {
+        TraceContext request = TraceContext.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "depot=rtm")
+                .orElseThrow();
+        AtomicReference<Optional<TraceContext>> current = new AtomicReference<>(Optional.of(request));
+        try (ParcelDatabase db = ParcelDatabase.create("outbox_trace")) {
+            Parcels parcels = new Parcels(db.sessions(),
+                    Outbox.of(JSON, OutboxOptions.keepRows().withTraceContext(current::get)));
+
+            ParcelState registered = parcels.register("Rotterdam");
+            current.set(Optional.empty()); // a write without trace context, e.g. a batch job
+            parcels.ship(registered.id());
+
+            List<Map<String, Object>> rows = db.rows("SELECT tracingspancontext FROM outbox ORDER BY aggregate_version");
+            assertThat(TraceContext.fromColumn((String) rows.get(0).get("tracingspancontext"))).contains(request);
+            assertThat(rows.get(1).get("tracingspancontext")).isNull();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.outboxpipeline.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outboxpipeline.contract.TraceContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -33,6 +34,22 @@ class OutboxMessagesTest {
         assertThat(content.get("aggregateId").asText()).isEqualTo("p-1");
         assertThat(content.get("aggregateVersion").asLong()).isEqualTo(7);
         assertThat(content.get("payload").get("status").asText()).isEqualTo("SHIPPED");
+    }
+
+    @Test
+    void theContentCarriesTheTraceContextOnlyWhenTheWriteHadOne() throws Exception {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        OutboxRow traced = new OutboxRow(UUID.randomUUID(), "parcel", "p-1", "ParcelShipped", 7, "{}",
+                TraceContext.of(parent, "depot=rtm"));
+        OutboxRow untraced = new OutboxRow(UUID.randomUUID(), "parcel", "p-1", "ParcelShipped", 7, "{}");
+
+        JsonNode content = new ObjectMapper().readTree(OutboxMessages.content(traced));
+        JsonNode without = new ObjectMapper().readTree(OutboxMessages.content(untraced));
+
+        assertThat(content.get("traceparent").asText()).isEqualTo(parent);
+        assertThat(content.get("tracestate").asText()).isEqualTo("depot=rtm");
+        assertThat(without.has("traceparent")).isFalse();
+        assertThat(without.has("tracestate")).isFalse();
     }
 
     @Test

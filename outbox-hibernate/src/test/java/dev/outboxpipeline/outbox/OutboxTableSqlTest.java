@@ -8,16 +8,17 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The outbox table has one source: the README's copy and the jar's DDL are the source migration's statements. */
+/** The outbox table has one source: the README's copy and the jar's DDL are the source migrations' statements. */
 class OutboxTableSqlTest {
 
     private static final String MARKER = "<!-- outbox-table-sql:";
 
     @Test
     void theShippedDdlIsTheSourceMigration() throws Exception {
-        Path migration = Path.of("..", "db", "migrations", "source", "V2__outbox.sql");
+        Path migrations = Path.of("..", "db", "migrations", "source");
 
-        assertThat(OutboxTable.createTableSql()).isEqualTo(Files.readString(migration));
+        assertThat(OutboxTable.createTableSql()).isEqualTo(Files.readString(migrations.resolve("V2__outbox.sql"))
+                + Files.readString(migrations.resolve("V4__outbox_trace_context.sql")));
     }
 
     @Test

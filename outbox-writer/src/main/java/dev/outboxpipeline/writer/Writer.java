@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.outbox.Outbox;
 import dev.outboxpipeline.outbox.OutboxMessages;
 import dev.outboxpipeline.outbox.OutboxMode;
@@ -53,6 +54,7 @@ public final class Writer implements RunningService {
     private volatile ShopService shop;
     private volatile String notReady = "starting";
     private boolean closed;
+    private Tracing ownedTracing;
 
     private Writer(WriterSettings settings, Outbox outbox) {
         this.settings = settings;
@@ -61,8 +63,24 @@ public final class Writer implements RunningService {
 
     /** Starts the HTTP server and opens the source database, or waits for it when it is not reachable yet. */
     public static Writer start(WriterSettings settings) {
+        Tracing tracing = Tracing.start(settings.tracing());
+        try {
+            Writer writer = start(settings, tracing);
+            writer.ownedTracing = tracing;
+            return writer;
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #start(WriterSettings)} with a tracer of the caller's (who closes it): each request's span context is
+     * stored with its events.
+     */
+    public static Writer start(WriterSettings settings, Tracing tracing) {
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
-        Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), settings.outboxOptions(), rows -> {
+        Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), settings.outboxOptions().withTraceContext(Tracing::current), rows -> {
             for (OutboxRow row : rows) {
                 registry.counter("writer.events.committed", "aggregate", row.aggregateType(), "type", row.type())
                         .increment();
@@ -70,7 +88,7 @@ public final class Writer implements RunningService {
         });
         Writer writer = new Writer(settings, outbox);
         writer.http = ServiceHttp.start("writer", settings.httpHost(), settings.httpPort(), registry,
-                writer::health, ShopRoutes.of(writer::shop, registry));
+                writer::health, ShopRoutes.of(writer::shop, registry, tracing));
         try {
             if (!writer.tryOpen()) {
                 log.warn("{}; waiting for it, retrying for as long as it takes", writer.notReady);
@@ -212,6 +230,9 @@ public final class Writer implements RunningService {
         } finally {
             if (db != null) {
                 db.close();
+            }
+            if (ownedTracing != null) {
+                ownedTracing.close();
             }
         }
     }

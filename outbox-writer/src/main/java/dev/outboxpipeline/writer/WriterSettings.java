@@ -3,6 +3,7 @@ package dev.outboxpipeline.writer;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.TracingSettings;
 import dev.outboxpipeline.outbox.OutboxMode;
 import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
@@ -14,9 +15,12 @@ import java.util.Locale;
  *
  * @param removeAfterInsert delete each outbox row in the transaction that inserted it (table mode)
  * @param outboxMode        an outbox row per event, or a logical decoding message per event
+ * @param tracing           the OpenTelemetry SDK's settings ({@code OTEL_*})
  */
 public record WriterSettings(JdbcSettings source, String httpHost, int httpPort, boolean removeAfterInsert,
-                             int poolSize, OutboxMode outboxMode) {
+                             int poolSize, OutboxMode outboxMode, TracingSettings tracing) {
+
+    public static final String SERVICE_NAME = "outbox-writer";
 
     public static final String HTTP_HOST = "WRITER_HTTP_HOST";
     public static final String HTTP_PORT = "WRITER_HTTP_PORT";
@@ -34,7 +38,8 @@ public record WriterSettings(JdbcSettings source, String httpHost, int httpPort,
                 env.intValue(HTTP_PORT, DEFAULT_PORT, 0, 65_535),
                 bool(env, REMOVE_AFTER_INSERT, true),
                 env.intValue(POOL_SIZE, ShopDatabase.DEFAULT_POOL_SIZE, 1, 500),
-                mode(env));
+                mode(env),
+                TracingSettings.fromEnv(env, SERVICE_NAME));
     }
 
     public OutboxOptions outboxOptions() {

@@ -26,6 +26,8 @@ class WriterSettingsTest {
         assertThat(s.outboxOptions().removeAfterInsert()).isTrue();
         assertThat(s.poolSize()).isEqualTo(10);
         assertThat(s.outboxOptions().mode()).isEqualTo(OutboxMode.TABLE);
+        assertThat(s.tracing().exportsTraces()).isFalse();
+        assertThat(s.tracing().properties()).containsEntry("otel.service.name", "outbox-writer");
     }
 
     @Test
@@ -40,7 +42,8 @@ class WriterSettingsTest {
         WriterSettings s = WriterSettings.fromEnv(env(Map.of("WRITER_HTTP_HOST", "0.0.0.0", "WRITER_HTTP_PORT", "9090",
                 "WRITER_OUTBOX_REMOVE_AFTER_INSERT", "false", "WRITER_DB_POOL_SIZE", "32", "WRITER_OUTBOX_MODE", "table")));
 
-        assertThat(s).isEqualTo(new WriterSettings(s.source(), "0.0.0.0", 9090, false, 32, OutboxMode.TABLE));
+        assertThat(s).isEqualTo(new WriterSettings(s.source(), "0.0.0.0", 9090, false, 32, OutboxMode.TABLE,
+                s.tracing()));
     }
 
     @Test
@@ -55,6 +58,8 @@ class WriterSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("WRITER_OUTBOX_MODE=queue").hasMessageContaining("table or message");
         assertThatThrownBy(() -> WriterSettings.fromEnv(Env.of(Map.of())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SOURCE_DB_URL is not set");
+        assertThatThrownBy(() -> WriterSettings.fromEnv(env(Map.of("OTEL_TRACES_EXPORTER", "jaeger"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("OTEL_TRACES_EXPORTER=jaeger");
     }
 
     private static Env env(Map<String, String> more) {

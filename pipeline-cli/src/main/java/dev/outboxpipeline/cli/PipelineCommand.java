@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = PipelineCommand.Version.class,
         description = "Transactional outbox and change-data-capture pipeline on PostgreSQL, Debezium and Kafka.",
         footer = {"", "Exit codes: 0 success, 1 the check failed, 2 bad usage or configuration.",
-                "Configuration comes from environment variables: see the README's table."},
+                "Configuration comes from environment variables: see docs/configuration.md."},
         subcommands = {MigrateCommand.class, WriterCommand.class, RelayCommand.class, ProjectorCommand.class,
                 BootstrapCommand.class, VerifyCommand.class, VerifyAnalyticsCommand.class, SnapshotCommand.class,
                 StatusCommand.class, CommandLine.HelpCommand.class})

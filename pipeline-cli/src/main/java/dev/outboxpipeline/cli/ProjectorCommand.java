@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
                 "application (exactly-once) that turns the outbox.event.* topics into the read model, writes its",
                 "changes to readmodel.* topics and applies them to the sink database.",
                 "Serves GET /customers/{id} and GET /orders/{id} from its state stores, /health and /metrics.",
-                "Reads SINK_DB_*, KAFKA_* and PROJECTOR_* (see the README); migrates the sink database at start.",
+                "Reads SINK_DB_*, KAFKA_* and PROJECTOR_* (see docs/configuration.md); migrates the sink database at start.",
                 "Scale out by starting more instances with the same PROJECTOR_APPLICATION_ID."})
 final class ProjectorCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
         header = "Relays outbox events from the WAL to compacted Kafka topics.",
         description = {"Relays outbox inserts from the source database's WAL (embedded Debezium, pgoutput) to compacted",
                 "Kafka topics outbox.event.<aggregatetype>, exactly once; stops gracefully on SIGTERM.",
-                "Reads SOURCE_DB_*, KAFKA_*, RELAY_* (see the README); /health and /metrics on RELAY_HTTP_PORT (8081)."})
+                "Reads SOURCE_DB_*, KAFKA_*, RELAY_*, EVENT_TOPIC_* (see docs/configuration.md); /health and /metrics on RELAY_HTTP_PORT (8081)."})
 final class RelayCommand implements Callable<Integer> {
 
     @ParentCommand

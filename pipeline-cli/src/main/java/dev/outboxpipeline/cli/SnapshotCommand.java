@@ -2,8 +2,8 @@ package dev.outboxpipeline.cli;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.ops.ServiceHttp;
-import dev.outboxpipeline.relay.RelaySettings;
 import dev.outboxpipeline.writer.WriterSettings;
 import dev.outboxpipeline.writer.domain.ShopDatabase;
 import dev.outboxpipeline.outbox.Outbox;
@@ -110,7 +110,7 @@ final class SnapshotCommand implements Callable<Integer> {
     }
 
     private static void reconcile(SnapshotService snapshot, SnapshotTarget target, KafkaSettings kafka, PrintWriter out) {
-        String topic = RelaySettings.EVENT_TOPIC_PREFIX + target.aggregateType();
+        String topic = TopicNames.eventTopic(target.aggregateType());
         Optional<TopicAggregates.Content> content = TopicAggregates.read(kafka, topic);
         if (content.isEmpty()) {
             out.printf("%s: topic %s does not exist yet: nothing to reconcile%n", target.aggregateType(), topic);

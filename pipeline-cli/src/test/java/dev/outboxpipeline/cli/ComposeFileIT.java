@@ -44,11 +44,11 @@ class ComposeFileIT {
     }
 
     @Test
-    void everyVariableTheComposeFileSetsIsInTheReadmeTable() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"));
+    void everyVariableTheComposeFileSetsIsInTheConfigurationTable() throws IOException {
+        String table = Files.readString(ROOT.resolve("docs/configuration.md"));
         for (var service : pipelineServices().values()) {
             for (String name : environment(service).keySet()) {
-                assertThat(readme).as("README documents " + name).contains("| `" + name + "`");
+                assertThat(table).as("docs/configuration.md documents " + name).contains("| `" + name + "`");
             }
         }
     }

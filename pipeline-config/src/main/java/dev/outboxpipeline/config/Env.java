@@ -43,6 +43,11 @@ public final class Env {
         return read.contains(name) || readPrefixes.stream().anyMatch(name::startsWith);
     }
 
+    /** The names read so far, prefixes aside: a test checks that each one is documented. */
+    public Set<String> readNames() {
+        return Set.copyOf(read);
+    }
+
     public Optional<String> optional(String name) {
         read.add(name);
         String value = variables.get(name);

@@ -7,6 +7,7 @@ import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
 import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
+import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.projector.analytics.Analytics;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
 import dev.outboxpipeline.projector.sink.SinkWriter;
@@ -66,6 +67,8 @@ public final class Projector implements RunningService {
     private volatile StreamsFailure streamsFailure;
     private volatile EventTimeLag timeLag;
     private volatile Analytics analytics;
+    private Tracing tracing;
+    private Tracing ownedTracing;
 
     private Projector(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
@@ -76,7 +79,21 @@ public final class Projector implements RunningService {
 
     /** Starts the HTTP server, then the rest in the background; see {@link #failure()} for a fatal refusal. */
     public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry) {
+        Tracing tracing = Tracing.start(settings.tracing());
+        try {
+            Projector p = start(settings, registry, tracing);
+            p.ownedTracing = tracing;
+            return p;
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+    }
+
+    /** {@link #start(ProjectorSettings, PrometheusMeterRegistry)} with a tracer of the caller's, who closes it. */
+    public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry, Tracing tracing) {
         Projector p = new Projector(settings, registry);
+        p.tracing = tracing;
         // The HTTP port must be known before Streams starts: it is the application.server others forward to.
         p.http = ServiceHttp.start("projector", settings.httpHost(), settings.httpPort(), registry, p::health,
                 app -> {
@@ -106,7 +123,7 @@ public final class Projector implements RunningService {
             timeLag = new EventTimeLag(settings, registry);
             sinkWriter = SinkWriter.start(new SinkWriter.Config(settings.applicationId(), settings.sink(),
                     settings.kafka().clientConfig(), settings.topics(), settings.sinkBatch(),
-                    settings.deletionMarkerRetention()), registry);
+                    settings.deletionMarkerRetention()), registry, tracing);
             if (settings.analytics().enabled()) {
                 analytics = Analytics.start(settings, registry, self.get());
             }
@@ -288,5 +305,8 @@ public final class Projector implements RunningService {
             streamsMetrics.close();
         }
         http.close();
+        if (ownedTracing != null) {
+            ownedTracing.close(); // after the sink writer: flushes its last spans
+        }
     }
 }

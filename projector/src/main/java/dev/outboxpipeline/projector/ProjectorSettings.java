@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.EventTopicSettings;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.config.TracingSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.projector.analytics.AnalyticsSettings;
 import dev.outboxpipeline.projector.sink.DeletionMarkers;
@@ -11,6 +12,7 @@ import dev.outboxpipeline.projector.topology.Topics;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The projector's settings, from {@code PROJECTOR_*}, {@code SINK_DB_*} and {@code KAFKA_*}
@@ -21,14 +23,16 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                                 Duration commitInterval, int streamThreads, int sinkBatch,
                                 EventTopicSettings eventTopics, ReadModelTopicSettings readModelTopics,
                                 int standbyReplicas, Duration deletionMarkerRetention,
-                                AnalyticsSettings analytics) {
+                                AnalyticsSettings analytics, TracingSettings tracing) {
+
+    public static final String SERVICE_NAME = "projector";
 
     public static final String DEFAULT_APPLICATION_ID = "projector";
     public static final int DEFAULT_HTTP_PORT = 8082;
     /**
      * Output becomes visible at commits, and an order's view crosses three (the foreign-key join goes
      * through two internal topics), so the lag is about three intervals: 50 ms keeps it under 250 ms
-     * where Streams' exactly-once default of 100 ms does not (README, "bench projector").
+     * where Streams' exactly-once default of 100 ms does not (docs/benchmarks.md, "The projector").
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final int DEFAULT_SINK_BATCH = 5_000;
@@ -68,7 +72,8 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
                 ReadModelTopicSettings.fromEnv(env),
                 env.intValue("PROJECTOR_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 16),
                 env.duration(DeletionMarkers.RETENTION, DeletionMarkers.DEFAULT_RETENTION),
-                AnalyticsSettings.fromEnv(env));
+                AnalyticsSettings.fromEnv(env),
+                TracingSettings.fromEnv(env, SERVICE_NAME));
     }
 
     /** Defaults around a sink and a cluster; the HTTP port is 0 (any free one); analytics off (tests opt in). */
@@ -76,43 +81,43 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
         return new ProjectorSettings(DEFAULT_APPLICATION_ID, sink, kafka, Topics.defaults(), "127.0.0.1", 0,
                 "127.0.0.1", defaultStateDir(), DEFAULT_COMMIT_INTERVAL, 1, DEFAULT_SINK_BATCH, EventTopicSettings.defaults(),
                 ReadModelTopicSettings.defaults(), DEFAULT_STANDBY_REPLICAS, DeletionMarkers.DEFAULT_RETENTION,
-                AnalyticsSettings.off());
+                AnalyticsSettings.off(), TracingSettings.fromEnv(Env.of(Map.of()), SERVICE_NAME));
     }
 
     public ProjectorSettings withApplicationId(String id) {
         return new ProjectorSettings(id, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withSink(JdbcSettings s) {
         return new ProjectorSettings(applicationId, s, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withKafka(KafkaSettings k) {
         return new ProjectorSettings(applicationId, sink, k, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withTopics(Topics t) {
         return new ProjectorSettings(applicationId, sink, kafka, t, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withStateDir(Path dir) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, dir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withCommitInterval(Duration interval) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 interval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withTopicPartitions(int partitions) {
@@ -122,25 +127,25 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
     public ProjectorSettings withEventTopics(EventTopicSettings settings) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, settings, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withReadModelTopics(ReadModelTopicSettings settings) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, settings, standbyReplicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withStandbyReplicas(int replicas) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, replicas,
-                deletionMarkerRetention, analytics);
+                deletionMarkerRetention, analytics, tracing);
     }
 
     public ProjectorSettings withAnalytics(AnalyticsSettings a) {
         return new ProjectorSettings(applicationId, sink, kafka, topics, httpHost, httpPort, advertisedHost, stateDir,
                 commitInterval, streamThreads, sinkBatch, eventTopics, readModelTopics, standbyReplicas,
-                deletionMarkerRetention, a);
+                deletionMarkerRetention, a, tracing);
     }
 
     /** The partition count of the topics the projector creates ({@code EVENT_TOPIC_PARTITIONS}). */

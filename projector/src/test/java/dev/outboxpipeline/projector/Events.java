@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.math.BigDecimal;
 import java.util.UUID;
 
-/** Event records in the README's "Event format", as the relay writes them. */
+/** Event records in docs/event-format.md, as the relay writes them. */
 public final class Events {
 
     private Events() {

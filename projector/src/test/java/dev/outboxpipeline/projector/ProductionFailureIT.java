@@ -57,7 +57,8 @@ class ProductionFailureIT {
             assertThat(dead.key()).isEqualTo(huge);
             assertThat(HeaderValues.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
                     assertThat(r).contains("cannot produce to " + p.topics().customerRows()).contains("RecordTooLarge"));
-            assertThat(projector.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            // a rebalance may still be settling on a busy machine; a thread lost in a loop never gets back to RUNNING
+            await().atMost(PATIENCE).until(() -> projector.streams().state() == KafkaStreams.State.RUNNING);
             assertThat(p.rows().query("SELECT id::text FROM customer")).doesNotContain(huge);
         }
     }

@@ -63,7 +63,7 @@ enum ReadModelTable {
     }
 
     private static final class Sql {
-        /** An order's lines as the events carry them (see the README's event format). */
+        /** An order's lines as the events carry them (see docs/event-format.md). */
         static final String LINES_JSON = "(SELECT coalesce(jsonb_agg(jsonb_build_object('lineNo', l.line_no,"
                 + " 'sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price) ORDER BY l.line_no), '[]'::jsonb)"
                 + " FROM order_line l WHERE l.order_id = o.id)";

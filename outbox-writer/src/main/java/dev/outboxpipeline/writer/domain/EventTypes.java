@@ -1,6 +1,6 @@
 package dev.outboxpipeline.writer.domain;
 
-/** The event types of the shop (README, "Event format"). */
+/** The event types of the shop (docs/event-format.md). */
 public final class EventTypes {
 
     public static final String CUSTOMER_CREATED = "CustomerCreated";

@@ -1,5 +1,6 @@
 package dev.outboxpipeline.writer.http;
 
+import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.writer.domain.NewLine;
 import dev.outboxpipeline.writer.domain.OrderStatus;
 import dev.outboxpipeline.writer.service.ConflictException;
@@ -33,9 +34,13 @@ public final class ShopRoutes {
     private ShopRoutes() {
     }
 
-    /** {@code shops} gives the running shop, or throws {@link UnavailableException} while there is none yet. */
-    public static Consumer<Javalin> of(Supplier<ShopService> shops, MeterRegistry registry) {
+    /**
+     * {@code shops} gives the running shop, or throws {@link UnavailableException} while there is none yet; each
+     * request runs in a span of {@code tracing}'s.
+     */
+    public static Consumer<Javalin> of(Supplier<ShopService> shops, MeterRegistry registry, Tracing tracing) {
         return app -> {
+            RequestTracing.install(app, tracing);
             app.post("/customers", ctx -> {
                 JsonBody body = body(ctx);
                 ctx.status(201).json(shops.get().createCustomer(body.requiredText("name"), body.requiredText("email")));

@@ -2,6 +2,7 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.relay.Relay;
@@ -86,7 +87,7 @@ public final class RelayBenchCommand extends ReportingBench {
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process relay = pb.start();
             try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(servers.bootstrapServers())) {
-                consumer.subscribe(java.util.List.of(RelaySettings.EVENT_TOPIC_PREFIX + AGGREGATE_TYPE));
+                consumer.subscribe(java.util.List.of(TopicNames.eventTopic(AGGREGATE_TYPE)));
                 long n = 0;
                 long first = 0;
                 long firstAt = 0;

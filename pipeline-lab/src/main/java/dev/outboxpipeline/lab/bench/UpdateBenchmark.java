@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the outbox costs: the same customer-update workload (read the customer, check the version, rename,
- * commit) with and without its outbox event. Each client updates its own share of the customers, so the
+ * commit) with and without its outbox event, in both outbox modes (a row in the outbox table, or a logical decoding
+ * message). Each client updates its own share of the customers, so the
  * figures measure the write path, not lock contention.
  */
 public final class UpdateBenchmark {
@@ -44,7 +45,9 @@ public final class UpdateBenchmark {
         /** The update with its outbox event, inserted and deleted again (the default). */
         OUTBOX("outbox"),
         /** The update with its outbox event, the row kept. */
-        OUTBOX_KEEP_ROWS("outbox, rows kept");
+        OUTBOX_KEEP_ROWS("outbox, rows kept"),
+        /** The update with its outbox event as a logical decoding message (WRITER_OUTBOX_MODE=message): no row at all. */
+        OUTBOX_MESSAGE("outbox message");
 
         private final String label;
 
@@ -151,9 +154,12 @@ public final class UpdateBenchmark {
     private static Updater updater(Variant variant, SessionFactory sessions) {
         return switch (variant) {
             case PLAIN -> (id, name, email, version) -> plainUpdate(sessions, id, name, email, version);
-            case OUTBOX, OUTBOX_KEEP_ROWS -> {
-                Outbox outbox = Outbox.of(ServiceHttp.objectMapper(),
-                        variant == Variant.OUTBOX ? OutboxOptions.removingRows() : OutboxOptions.keepRows());
+            case OUTBOX, OUTBOX_KEEP_ROWS, OUTBOX_MESSAGE -> {
+                Outbox outbox = Outbox.of(ServiceHttp.objectMapper(), switch (variant) {
+                    case OUTBOX_KEEP_ROWS -> OutboxOptions.keepRows();
+                    case OUTBOX_MESSAGE -> OutboxOptions.messages();
+                    default -> OutboxOptions.removingRows();
+                });
                 ShopService shop = ShopService.of(sessions, outbox);
                 yield (id, name, email, version) -> shop.updateCustomer(id, name, email, version).version();
             }

@@ -137,7 +137,7 @@ public final class LocalPipeline implements AutoCloseable {
         return resource;
     }
 
-    /** A default port when it is free, so the README's curl lines work; another free port otherwise. */
+    /** A default port when it is free, so the docs' curl lines work; another free port otherwise. */
     private static int portOr(int preferred) {
         try (ServerSocket s = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
             return preferred;

@@ -1,5 +1,10 @@
 package dev.outboxpipeline.projector.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.outboxpipeline.contract.TraceContext;
+
+import java.util.Optional;
+
 /**
  * A read-model row as the state stores keep it: a live row, or a deletion marker that remembers the
  * version of the delete, so that an older event arriving later never brings the row back.
@@ -15,4 +20,14 @@ public interface Row {
     long sourceTsMs();
 
     boolean deleted();
+
+    /** W3C trace context of the write behind this row (null when it carried none), for the sink's span links. */
+    String traceparent();
+
+    String tracestate();
+
+    @JsonIgnore
+    default Optional<TraceContext> trace() {
+        return TraceContext.of(traceparent(), tracestate());
+    }
 }

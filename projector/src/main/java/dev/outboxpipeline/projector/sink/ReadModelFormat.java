@@ -4,6 +4,7 @@ import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Row;
+import dev.outboxpipeline.projector.topology.EventParser;
 import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,8 +23,9 @@ import java.util.UUID;
 
 /**
  * The {@code readmodel.<table>} record, written by the topology and read by the sink: key = the row's id, value =
- * the row's JSON, or a tombstone for a deletion marker; the row's source version and source commit time in the
- * {@code version} and {@code source-ts-ms} headers (a tombstone has no value to carry them).
+ * the row's JSON, or a tombstone for a deletion marker; the row's source version, source commit time and the trace
+ * context of the write behind it in the {@code version}, {@code source-ts-ms} and {@code traceparent}/{@code tracestate}
+ * headers (a tombstone has no value to carry them).
  */
 public final class ReadModelFormat {
 
@@ -52,10 +54,11 @@ public final class ReadModelFormat {
         if (r.value() == null) {
             long version = HeaderValues.number(r.headers(), EventHeaders.VERSION).orElseThrow(() ->
                     new IllegalArgumentException("tombstone without a '" + EventHeaders.VERSION + "' header"));
-            return new Change(table, tp, r.offset(), id, version, null, ts.orElse(r.timestamp()));
+            return new Change(table, tp, r.offset(), id, version, null, ts.orElse(r.timestamp()), EventParser.trace(r.headers()));
         }
         Row row = Json.read(r.value(), table.rowType());
-        return new Change(table, tp, r.offset(), id, row.version(), row, ts.orElse(row.sourceTsMs()));
+        return new Change(table, tp, r.offset(), id, row.version(), row, ts.orElse(row.sourceTsMs()),
+                EventParser.trace(r.headers()));
     }
 
     /** A batch of records decoded: its changes, the records that are none, and the last offset per partition. */
@@ -96,6 +99,11 @@ public final class ReadModelFormat {
             RecordHeaders headers = new RecordHeaders();
             headers.add(EventHeaders.VERSION, EventRecord.utf8(row.version()));
             headers.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(row.sourceTsMs()));
+            // the sink links its apply span to the write behind the row; the join's records carry no event headers
+            row.trace().ifPresent(t -> {
+                headers.add(EventHeaders.TRACEPARENT, EventRecord.utf8(t.traceparent()));
+                t.tracestate().ifPresent(ts -> headers.add(EventHeaders.TRACESTATE, EventRecord.utf8(ts)));
+            });
             context.forward(record.withValue(row.deleted() ? null : row).withHeaders(headers));
         }
     }

@@ -3,8 +3,10 @@ package dev.outboxpipeline.projector.sink;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.Secrets;
 import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -65,11 +67,13 @@ public final class SinkWriter implements AutoCloseable {
     private final Thread thread;
     private final SinkMetrics metrics;
     private final SinkDeadLetters deadLetters;
+    private final ApplySpans applySpans;
     private volatile String lastFailure;
     private Connection connection;
 
-    private SinkWriter(Config config, MeterRegistry registry) {
+    private SinkWriter(Config config, MeterRegistry registry, Tracing tracing) {
         this.config = config;
+        this.applySpans = new ApplySpans(tracing);
         this.offsets = new AppliedOffsets(config.applicationId());
         this.decoder = new ReadModelFormat(config.topics());
         Map<String, Object> c = new HashMap<>(config.kafkaClientConfig());
@@ -101,7 +105,12 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     public static SinkWriter start(Config config, MeterRegistry registry) {
-        SinkWriter writer = new SinkWriter(config, registry);
+        return start(config, registry, Tracing.of(OpenTelemetry.noop()));
+    }
+
+    /** A writer whose batches are spans of {@code tracing}'s, linked to the writes they apply. */
+    public static SinkWriter start(Config config, MeterRegistry registry, Tracing tracing) {
+        SinkWriter writer = new SinkWriter(config, registry, tracing);
         writer.thread.start();
         return writer;
     }
@@ -182,16 +191,20 @@ public final class SinkWriter implements AutoCloseable {
         deadLetters.batch(records);
         Duration wait = FIRST_RETRY;
         boolean paused = false;
-        while (stop.getCount() > 0) {
-            try {
-                apply(changes, undecodable, last);
-                lastFailure = null;
-                break;
-            } catch (SQLException | RuntimeException e) {
-                failed("applying a batch of " + changes.size() + " changes", e);
-                paused = true;
-                keepPolling(wait);
-                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+        try (ApplySpans.Batch batch = applySpans.open(changes)) { // its log lines name the batch's trace
+            while (stop.getCount() > 0) {
+                try {
+                    apply(changes, undecodable, last);
+                    lastFailure = null;
+                    batch.succeeded();
+                    break;
+                } catch (SQLException | RuntimeException e) {
+                    failed("applying a batch of " + changes.size() + " changes", e);
+                    batch.failed(lastFailure, e);
+                    paused = true;
+                    keepPolling(wait);
+                    wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+                }
             }
         }
         if (paused) {

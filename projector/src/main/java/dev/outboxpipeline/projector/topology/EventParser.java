@@ -3,6 +3,7 @@ package dev.outboxpipeline.projector.topology;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.TraceContext;
 import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.LineItem;
@@ -13,10 +14,11 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Turns an event record (README "Event format") into a row, or throws {@link PoisonEventException}
+ * Turns an event record (docs/event-format.md) into a row, or throws {@link PoisonEventException}
  * saying what is wrong. Everything the sink needs is checked here, so that a bad event goes to the
  * dead-letter topic instead of stopping the sink writer later.
  */
@@ -35,18 +37,18 @@ public final class EventParser {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return CustomerRow.deletedAt(key, tombstoneVersion(headers), ts);
+            return CustomerRow.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
-        return CustomerRow.of(key, text(p, "name"), text(p, "email"), version(p), ts);
+        return CustomerRow.of(key, text(p, "name"), text(p, "email"), version(p), ts).withTrace(trace(headers));
     }
 
     public static Order order(String key, byte[] value, Headers headers, long recordTimestamp) {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return Order.deletedAt(key, tombstoneVersion(headers), ts);
+            return Order.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
@@ -61,7 +63,15 @@ public final class EventParser {
             parsed.add(new LineItem(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
                     decimal(line, "unitPrice")));
         }
-        return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts);
+        return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts)
+                .withTrace(trace(headers));
+    }
+
+    /** The W3C trace context of the write, when the event carries a valid one (a bad one is not poison). */
+    public static Optional<TraceContext> trace(Headers headers) {
+        return HeaderValues.text(headers, EventHeaders.TRACEPARENT).flatMap(parent ->
+                TraceContext.of(parent, HeaderValues.text(headers, EventHeaders.TRACESTATE)
+                        .orElse(null)));
     }
 
     private static JsonNode payload(byte[] value) {

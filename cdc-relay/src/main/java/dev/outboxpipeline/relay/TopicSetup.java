@@ -1,6 +1,7 @@
 package dev.outboxpipeline.relay;
 
 import dev.outboxpipeline.config.ConfigException;
+import dev.outboxpipeline.contract.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -21,20 +22,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * Creates the relay's topics on first use (event and offsets topics compacted) and refuses an existing
  * event topic that is not: compaction is what lets a new store be rebuilt from the topics. What it learns
  * about a topic (that it is fit, its {@code max.message.bytes}) is cached: no admin call per event.
  */
-final class Topics implements AutoCloseable {
+final class TopicSetup implements AutoCloseable {
 
     /** What the relay needs to know of a topic that passed its checks. */
     record TopicInfo(int maxMessageBytes) {
     }
 
-    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final long TIMEOUT_SECONDS = 30;
     /** The offsets topic is read whole at every start: small segments let compaction keep it short. */
     static final Map<String, String> OFFSETS_TOPIC_CONFIGS = Map.of(
@@ -47,13 +46,9 @@ final class Topics implements AutoCloseable {
     private final RelaySettings settings;
     private final Map<String, TopicInfo> ready = new ConcurrentHashMap<>();
 
-    Topics(Admin admin, RelaySettings settings) {
+    TopicSetup(Admin admin, RelaySettings settings) {
         this.admin = admin;
         this.settings = settings;
-    }
-
-    static boolean isLegalName(String topic) {
-        return topic != null && LEGAL.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
     }
 
     /**
@@ -63,10 +58,10 @@ final class Topics implements AutoCloseable {
      */
     void prepare() {
         ensure(settings.slotOffsetsTopic(), 1, OFFSETS_TOPIC_CONFIGS, true);
-        ensure(RelaySettings.DLQ_TOPIC, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE), false);
+        ensure(TopicNames.RELAY_DEAD_LETTERS, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE), false);
         try {
             for (String topic : admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                if (topic.startsWith(RelaySettings.EVENT_TOPIC_PREFIX)) {
+                if (topic.startsWith(TopicNames.EVENT_PREFIX)) {
                     ensureEventTopic(topic);
                 }
             }
@@ -84,7 +79,7 @@ final class Topics implements AutoCloseable {
     }
 
     TopicInfo deadLetterTopic() {
-        return ensure(RelaySettings.DLQ_TOPIC, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE), false);
+        return ensure(TopicNames.RELAY_DEAD_LETTERS, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE), false);
     }
 
     /** Whether the topic whose check failed has been fixed since; one admin round trip, for the refusal's re-check. */

@@ -21,8 +21,12 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 
-/** What the relay asks the source database outside Debezium: start checks, its identity, the slot's state. */
-final class SourceDatabase {
+/**
+ * The relay's administrative connection to the source database, beside Debezium's replication stream: start checks,
+ * the database's identity, the slot's state, dropping a lost slot. (The writer's tests have a {@code SourceDatabase}
+ * fixture; this is not that.)
+ */
+final class SourceAdmin {
 
     /** The slot as {@code pg_replication_slots} shows it; LSNs as numbers. */
     record SlotState(String database, long confirmedFlushLsn, String walStatus, long retainedBytes, long lagBytes) {
@@ -34,11 +38,13 @@ final class SourceDatabase {
     /** Parameters that would change what the relay connects to behind Debezium's back. */
     private static final Set<String> REFUSED_PARAMETERS = Set.of("user", "password", "replication", "preferQueryMode");
 
+    static final int MESSAGES_MINIMUM_VERSION_NUM = 140000;
+
     private final JdbcSettings settings;
     private final String slotName;
     private Connection slotConnection;
 
-    SourceDatabase(JdbcSettings settings, String slotName) {
+    SourceAdmin(JdbcSettings settings, String slotName) {
         this.settings = settings;
         this.slotName = slotName;
     }
@@ -48,8 +54,14 @@ final class SourceDatabase {
      *
      * @throws Unreachable when no server answers (the relay waits and retries)
      */
-    void check(String publication) {
+    void check(String publication, boolean decodeMessages) {
         try (Connection c = open(); Statement s = c.createStatement()) {
+            if (decodeMessages) {
+                try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
+                    rs.next();
+                    requireMessageDecoding(rs.getInt(1), rs.getString(2), settings.safeUrl());
+                }
+            }
             try (ResultSet rs = s.executeQuery("SHOW wal_level")) {
                 rs.next();
                 String level = rs.getString(1);
@@ -69,6 +81,19 @@ final class SourceDatabase {
             }
         } catch (SQLException e) {
             throw failure("cannot check the source database", e);
+        }
+    }
+
+    /**
+     * pgoutput decodes logical decoding messages from PostgreSQL 14 on; an older server would drop the writer's
+     * message-mode events without a word. The relay cannot know which mode the writers use, so it asks the operator.
+     */
+    static void requireMessageDecoding(int versionNum, String version, String safeUrl) {
+        if (versionNum < MESSAGES_MINIMUM_VERSION_NUM) {
+            throw new ConfigException("the source database at " + safeUrl + " runs PostgreSQL " + version + ", which cannot "
+                    + "decode outbox messages (WRITER_OUTBOX_MODE=message; pgoutput decodes them from PostgreSQL 14 on): if every "
+                    + "writer uses the outbox table (WRITER_OUTBOX_MODE=table, the default), set " + RelaySettings.DECODE_MESSAGES
+                    + "=false; otherwise upgrade PostgreSQL to 14 or newer");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.outboxpipeline.writer;
 
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.ops.Health;
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.outbox.Outbox;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * every shop request answer 503 with the reason, and the writer retries with back-off. Bad configuration
  * fails {@link #start} at once, or {@link #failure()} once the database that comes up turns out wrong.
  */
-public final class Writer implements AutoCloseable {
+public final class Writer implements RunningService {
 
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
     private static final int HEALTH_CHECK_SECONDS = 2;
@@ -181,7 +182,8 @@ public final class Writer implements AutoCloseable {
         return s;
     }
 
-    private Health health() {
+    @Override
+    public Health health() {
         String url = settings.source().safeUrl();
         ShopDatabase db = database;
         if (db == null) {
@@ -201,10 +203,12 @@ public final class Writer implements AutoCloseable {
      * Completes exceptionally, with a {@link dev.outboxpipeline.config.ConfigException}, when the source database
      * that came up after start cannot be served (e.g. not migrated); the writer then stays 503 and should exit.
      */
+    @Override
     public CompletableFuture<Void> failure() {
         return failure;
     }
 
+    @Override
     public int port() {
         return http.port();
     }

@@ -1,6 +1,7 @@
 package dev.outboxpipeline.writer;
 
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -17,7 +18,7 @@ class MessageModeIT {
 
     @Test
     void theShopsEventsAreMessagesInTheTransactionOfTheChange() throws Exception {
-        SourceDatabase db = SourceDatabase.migrated("writer_messages");
+        TestDatabase db = TestDatabase.source("writer_messages");
         String slot = "writer_messages_" + ProcessHandle.current().pid();
         db.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
         try (Writer writer = Writer.start(WriterSettings.fromEnv(Env.of(Map.of(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.SharedServers;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class WriterStartOrderIT {
 
     @Test
     void shouldAnswerAtOnceAndServeOnceTheSourceDatabaseComesUp() throws Exception {
-        SourceDatabase db = SourceDatabase.migrated("writer_wait");
+        TestDatabase db = TestDatabase.source("writer_wait");
         try (TcpGate gate = gateTo(db); Writer writer = startWithin(Duration.ofSeconds(20), through(gate, db))) {
             Response health = call(writer, "GET", "/health", null);
             assertThat(health.status()).isEqualTo(503);
@@ -52,7 +53,7 @@ class WriterStartOrderIT {
 
     @Test
     void shouldAnswer503NotAnInternalErrorWhileTheDatabaseIsGone() throws Exception {
-        SourceDatabase db = SourceDatabase.migrated("writer_gone");
+        TestDatabase db = TestDatabase.source("writer_gone");
         try (TcpGate gate = gateTo(db)) {
             gate.open();
             try (Writer writer = Writer.start(through(gate, db))) {
@@ -72,7 +73,7 @@ class WriterStartOrderIT {
 
     @Test
     void shouldFailWithTheMigrateCommandWhenTheDatabaseThatComesUpIsNotMigrated() throws Exception {
-        SourceDatabase db = SourceDatabase.empty("writer_unmigrated_later");
+        TestDatabase db = TestDatabase.empty("writer_unmigrated_later");
         try (TcpGate gate = gateTo(db); Writer writer = startWithin(Duration.ofSeconds(20), through(gate, db))) {
             assertThat(call(writer, "GET", "/health", null).status()).isEqualTo(503);
 
@@ -89,7 +90,7 @@ class WriterStartOrderIT {
 
     @Test
     void shouldRefuseAtOnceAnUnmigratedDatabaseThatAnswers() {
-        SourceDatabase db = SourceDatabase.empty("writer_unmigrated");
+        TestDatabase db = TestDatabase.empty("writer_unmigrated");
 
         assertThatThrownBy(() -> Writer.start(settings(db.settings().url(), db.settings())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("./pipeline migrate --target source");
@@ -97,7 +98,7 @@ class WriterStartOrderIT {
 
     @Test
     void shouldRefuseAtOnceADatabaseThatDoesNotExist() {
-        SourceDatabase db = SourceDatabase.migrated("writer_no_such_db");
+        TestDatabase db = TestDatabase.source("writer_no_such_db");
         String url = db.settings().url().replaceFirst("/[^/]+$", "/no_such_database");
 
         assertThatThrownBy(() -> Writer.start(settings(url, db.settings())))
@@ -111,11 +112,11 @@ class WriterStartOrderIT {
         return writer;
     }
 
-    private static TcpGate gateTo(SourceDatabase db) {
+    private static TcpGate gateTo(TestDatabase db) {
         return new TcpGate(SharedServers.postgres().host(), SharedServers.postgres().port());
     }
 
-    private static WriterSettings through(TcpGate gate, SourceDatabase db) {
+    private static WriterSettings through(TcpGate gate, TestDatabase db) {
         String url = db.settings().url().replaceFirst("//[^/]+/", "//127.0.0.1:" + gate.port() + "/");
         return settings(url, db.settings());
     }

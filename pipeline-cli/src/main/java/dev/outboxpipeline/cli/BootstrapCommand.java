@@ -5,6 +5,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.ProjectorSettings;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
@@ -25,7 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         header = "Builds a new read-model store from the compacted topics.",
@@ -88,12 +89,7 @@ final class BootstrapCommand implements Callable<Integer> {
                 ProjectorSettings.DEFAULT_SINK_BATCH), ServiceHttp.newRegistry());
         out.println("Following the readmodel topics from the offsets reached; SIGTERM or Ctrl-C stops.");
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            writer.close();
-            stopped.countDown();
-        }, "bootstrap-follow-stop"));
-        stopped.await();
+        RunningService.runUntilStopped("bootstrap-follow", writer, new CompletableFuture<>());
         return 0;
     }
 

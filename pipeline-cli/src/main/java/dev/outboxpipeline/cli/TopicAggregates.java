@@ -1,7 +1,8 @@
 package dev.outboxpipeline.cli;
 
 import dev.outboxpipeline.config.KafkaSettings;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,7 +61,7 @@ final class TopicAggregates {
                         continue;
                     }
                     read++;
-                    Optional<Long> version = EventHeaders.number(r.headers(), EventHeaders.AGGREGATE_VERSION);
+                    Optional<Long> version = HeaderValues.number(r.headers(), EventHeaders.AGGREGATE_VERSION);
                     if (r.value() == null) {
                         alive.remove(r.key());
                     } else if (version.isPresent()) {

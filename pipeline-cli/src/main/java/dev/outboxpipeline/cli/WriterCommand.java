@@ -1,5 +1,6 @@
 package dev.outboxpipeline.cli;
 
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.writer.Writer;
 import dev.outboxpipeline.writer.WriterSettings;
 import picocli.CommandLine.Command;
@@ -9,8 +10,6 @@ import picocli.CommandLine.Spec;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 @Command(name = "writer", mixinStandardHelpOptions = true,
         header = "Runs the shop service: rows and outbox events over HTTP.",
@@ -33,25 +32,12 @@ final class WriterCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         WriterSettings settings = WriterSettings.fromEnv(parent.env());
         Writer writer = Writer.start(settings);
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            writer.close();
-            stopped.complete(null);
-        }, "stop-writer"));
         spec.commandLine().getOut().printf("writer listening on http://%s:%d (source %s, outbox %s mode, remove-after-insert %s)%n",
                 settings.httpHost(), writer.port(), settings.source().safeUrl(),
                 settings.outboxMode().name().toLowerCase(Locale.ROOT), settings.removeAfterInsert() ? "on" : "off");
         spec.commandLine().getOut().flush();
-        try {
-            // a database that came up after start may still turn out wrong (e.g. not migrated): exit 2 then
-            CompletableFuture.anyOf(stopped, writer.failure()).get();
-        } catch (ExecutionException e) {
-            writer.close();
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        // a database that came up after start may still turn out wrong (e.g. not migrated): exit 2 then
+        RunningService.runUntilStopped(writer);
         return 0;
     }
 }

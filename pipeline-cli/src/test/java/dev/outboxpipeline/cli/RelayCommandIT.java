@@ -1,5 +1,6 @@
 package dev.outboxpipeline.cli;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,7 @@ class RelayCommandIT {
     @Test
     void relayResetRecordsNothingWhenTheRelayHasNoGap() {
         PostgresServer server = SharedServers.postgres();
-        String url = server.createDatabase("relay_cmd_nogap");
-        dev.outboxpipeline.db.Migrations.migrate(dev.outboxpipeline.db.Database.SOURCE, dev.outboxpipeline.config.JdbcSettings.of(
-                dev.outboxpipeline.config.JdbcSettings.SOURCE, url, server.user(), server.password()));
+        String url = TestDatabase.source("relay_cmd_nogap").url();
         CommandRun r = CommandRun.of(Map.of("SOURCE_DB_URL", url, "SOURCE_DB_USER", server.user(),
                 "SOURCE_DB_PASSWORD", server.password(), "KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers(),
                 "RELAY_SLOT_NAME", "relay_cmd_nogap"), "relay", "reset", "--accept-gap");

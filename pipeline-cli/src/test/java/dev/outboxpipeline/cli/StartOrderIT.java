@@ -84,7 +84,7 @@ class StartOrderIT {
 
                 Projector running = projector;
                 await().atMost(PATIENCE).untilAsserted(() ->
-                        assertThat(get(running.httpPort(), "/health").statusCode()).isEqualTo(200));
+                        assertThat(get(running.port(), "/health").statusCode()).isEqualTo(200));
                 VerifyReport report = new StoreVerifier(Store.source(source), Store.sink(sink)).verify(PATIENCE, l -> { });
                 assertThat(report.equal()).as("%s", report).isTrue();
                 assertThat(report.rowCount()).isPositive();
@@ -103,7 +103,7 @@ class StartOrderIT {
         Projector projector = Projector.start(ProjectorSettings.fromEnv(config), ServiceHttp.newRegistry());
         // it answers at once, ready or not
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200));
+                assertThat(get(projector.port(), "/health/live").statusCode()).isEqualTo(200));
         return projector;
     }
 

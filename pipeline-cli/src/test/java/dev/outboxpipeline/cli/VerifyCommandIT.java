@@ -1,9 +1,6 @@
 package dev.outboxpipeline.cli;
 
-import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Connections;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -16,8 +13,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,21 +27,19 @@ class VerifyCommandIT {
 
     @Test
     void exitsZeroWhenEqualAndOneNamingTheDifferenceOtherwise() throws Exception {
-        String sourceUrl = server.createDatabase("verify_cli_source");
-        String sinkUrl = server.createDatabase("verify_cli_sink");
-        Migrations.migrate(Database.SOURCE, JdbcSettings.of(JdbcSettings.SOURCE, sourceUrl, server.user(), ""));
-        Migrations.migrate(Database.SINK, JdbcSettings.of(JdbcSettings.SINK, sinkUrl, server.user(), ""));
+        TestDatabase source = TestDatabase.source("verify_cli_source");
+        TestDatabase sink = TestDatabase.sink("verify_cli_sink");
         UUID id = UUID.randomUUID();
-        execute(sourceUrl, "INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1)");
-        execute(sinkUrl, "INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1, now())");
-        Map<String, String> env = Map.of("SOURCE_DB_URL", sourceUrl, "SOURCE_DB_USER", server.user(),
-                "SINK_DB_URL", sinkUrl, "SINK_DB_USER", server.user());
+        source.execute("INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1)");
+        sink.execute("INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1, now())");
+        Map<String, String> env = Map.of("SOURCE_DB_URL", source.url(), "SOURCE_DB_USER", server.user(),
+                "SINK_DB_URL", sink.url(), "SINK_DB_USER", server.user());
 
         CommandRun equal = CommandRun.of(env, "verify", "--wait", "0");
         assertThat(equal.exitCode()).as(equal.err()).isZero();
         assertThat(equal.out()).contains("EQUAL: the sink matches the source (3 tables, 1 rows)");
 
-        execute(sinkUrl, "UPDATE customer SET email = 'ada@old.example.com'");
+        sink.execute("UPDATE customer SET email = 'ada@old.example.com'");
         CommandRun different = CommandRun.of(env, "verify", "--wait", "1s");
         assertThat(different.exitCode()).isEqualTo(1);
         assertThat(different.out()).contains("DIFFERENT: 1 difference(s)").contains(id.toString())
@@ -56,12 +49,10 @@ class VerifyCommandIT {
     // A dead-lettered change leaves its row missing or older in the sink: verify shows it and counts the dead letters.
     @Test
     void aDeadLetteredRowIsADifferenceAndTheDeadLettersAreCounted() throws Exception {
-        String sourceUrl = server.createDatabase("verify_dlq_source");
-        String sinkUrl = server.createDatabase("verify_dlq_sink");
-        Migrations.migrate(Database.SOURCE, JdbcSettings.of(JdbcSettings.SOURCE, sourceUrl, server.user(), ""));
-        Migrations.migrate(Database.SINK, JdbcSettings.of(JdbcSettings.SINK, sinkUrl, server.user(), ""));
+        TestDatabase source = TestDatabase.source("verify_dlq_source");
+        TestDatabase sink = TestDatabase.sink("verify_dlq_sink");
         UUID id = UUID.randomUUID();
-        execute(sourceUrl, "INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1)");
+        source.execute("INSERT INTO customer VALUES ('" + id + "', 'Ada', 'ada@example.com', 1)");
         String prefix = "verify_dlq_" + ProcessHandle.current().pid() + ".";
         KafkaBroker kafka = SharedServers.kafka();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -74,8 +65,8 @@ class VerifyCommandIT {
             producer.send(new ProducerRecord<>(prefix + "projector.dlq", id.toString(), "{}")).get();
             producer.send(new ProducerRecord<>(prefix + "projector.dlq", id.toString(), "{}")).get();
         }
-        Map<String, String> env = Map.of("SOURCE_DB_URL", sourceUrl, "SOURCE_DB_USER", server.user(),
-                "SINK_DB_URL", sinkUrl, "SINK_DB_USER", server.user(), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        Map<String, String> env = Map.of("SOURCE_DB_URL", source.url(), "SOURCE_DB_USER", server.user(),
+                "SINK_DB_URL", sink.url(), "SINK_DB_USER", server.user(), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "PROJECTOR_TOPIC_PREFIX", prefix);
 
         CommandRun run = CommandRun.of(env, "verify", "--wait", "0");
@@ -91,12 +82,5 @@ class VerifyCommandIT {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("SINK_DB_URL");
-    }
-
-    private void execute(String url, String sql) throws Exception {
-        try (Connection c = Connections.open(JdbcSettings.of(JdbcSettings.SOURCE, url, server.user(), ""));
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

@@ -1,16 +1,11 @@
 package dev.outboxpipeline.cli;
 
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Connections;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -100,29 +95,21 @@ class WriterCommandIT {
     }
 
     private Map<String, String> migratedSource(String name) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "SOURCE_DB_URL", server.createDatabase(name), "SOURCE_DB_USER", server.user(),
-                "SOURCE_DB_PASSWORD", server.password()));
-        Migrations.migrate(Database.SOURCE, settings(env));
-        return env;
+        TestDatabase db = TestDatabase.source(name);
+        return new HashMap<>(Map.of("SOURCE_DB_URL", db.url(), "SOURCE_DB_USER", db.settings().user(),
+                "SOURCE_DB_PASSWORD", db.settings().password()));
     }
 
-    private static JdbcSettings settings(Map<String, String> env) {
-        return JdbcSettings.of(JdbcSettings.SOURCE, env.get("SOURCE_DB_URL"), env.get("SOURCE_DB_USER"),
-                env.get("SOURCE_DB_PASSWORD"));
+    private static TestDatabase db(Map<String, String> env) {
+        return new TestDatabase(JdbcSettings.of(JdbcSettings.SOURCE, env.get("SOURCE_DB_URL"), env.get("SOURCE_DB_USER"),
+                env.get("SOURCE_DB_PASSWORD")));
     }
 
-    private static long count(Map<String, String> env, String table) throws Exception {
-        try (Connection c = Connections.open(settings(env)); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long count(Map<String, String> env, String table) {
+        return db(env).count(table);
     }
 
-    private static void execute(Map<String, String> env, String sql) throws Exception {
-        try (Connection c = Connections.open(settings(env)); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private static void execute(Map<String, String> env, String sql) {
+        db(env).execute(sql);
     }
 }

@@ -5,6 +5,7 @@ import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.db.DatabaseUnreachableException;
 import dev.outboxpipeline.db.Migrations;
 import dev.outboxpipeline.ops.Health;
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.ops.Tracing;
 import dev.outboxpipeline.projector.analytics.Analytics;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and waits for whatever it needs (the sink database, Kafka), saying what in {@code /health}. So the
  * projector, the relay and the writer may start in any order.
  */
-public final class Projector implements AutoCloseable {
+public final class Projector implements RunningService {
 
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -55,7 +56,7 @@ public final class Projector implements AutoCloseable {
     private final ProjectorSettings settings;
     private final PrometheusMeterRegistry registry;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private final CompletableFuture<RuntimeException> failed = new CompletableFuture<>();
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
     private final AtomicReference<HostInfo> self = new AtomicReference<>();
     private final Thread starter;
     private ServiceHttp http;
@@ -76,7 +77,7 @@ public final class Projector implements AutoCloseable {
         this.starter.setDaemon(true);
     }
 
-    /** Starts the HTTP server, then the rest in the background; see {@link #failed()} for a fatal refusal. */
+    /** Starts the HTTP server, then the rest in the background; see {@link #failure()} for a fatal refusal. */
     public static Projector start(ProjectorSettings settings, PrometheusMeterRegistry registry) {
         Tracing tracing = Tracing.start(settings.tracing());
         try {
@@ -132,7 +133,7 @@ public final class Projector implements AutoCloseable {
         } catch (RuntimeException e) {
             waitingFor = "stopped: " + e.getMessage();
             LOG.error("projector {} cannot run: {}", settings.applicationId(), e.getMessage());
-            failed.complete(e);
+            failure.completeExceptionally(e);
         }
     }
 
@@ -219,7 +220,8 @@ public final class Projector implements AutoCloseable {
      * Ready when Streams runs (not while it rebalances or restores its stores: queries would fail) and the
      * sink writer writes; otherwise the reason.
      */
-    private Health health() {
+    @Override
+    public Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
         String waiting = waitingFor;
         KafkaStreams s = streams;
@@ -260,7 +262,8 @@ public final class Projector implements AutoCloseable {
         return Health.up(details);
     }
 
-    public int httpPort() {
+    @Override
+    public int port() {
         return http.port();
     }
 
@@ -273,9 +276,10 @@ public final class Projector implements AutoCloseable {
         return settings;
     }
 
-    /** Completes with the reason when the projector refuses to run (bad configuration); it then only answers HTTP. */
-    public CompletableFuture<RuntimeException> failed() {
-        return failed;
+    /** Completes exceptionally with the reason when the projector refuses to run (bad configuration); it then only answers HTTP. */
+    @Override
+    public CompletableFuture<Void> failure() {
+        return failure;
     }
 
     /** Stops in order: the start-up, the sink writer finishes its batch, Streams commits and closes, then HTTP. */

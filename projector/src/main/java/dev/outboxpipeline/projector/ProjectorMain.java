@@ -1,12 +1,11 @@
 package dev.outboxpipeline.projector;
 
 import dev.outboxpipeline.config.Env;
+import dev.outboxpipeline.ops.RunningService;
 import dev.outboxpipeline.ops.ServiceHttp;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /** Runs the projector until the JVM is stopped: what {@code ./pipeline projector} runs, also usable alone. */
 public final class ProjectorMain {
@@ -24,25 +23,10 @@ public final class ProjectorMain {
      */
     public static void run(ProjectorSettings settings, PrintWriter out) throws InterruptedException {
         Projector projector = Projector.start(settings, ServiceHttp.newRegistry());
-        CompletableFuture<RuntimeException> stopped = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            projector.close();
-            stopped.complete(null);
-        }, "projector-shutdown"));
-        projector.failed().thenAccept(stopped::complete);
         out.println("projector '" + settings.applicationId() + "' answering on http://" + settings.advertisedHost() + ":"
-                + projector.httpPort() + " (GET /customers/{id}, /orders/{id}, /health, /health/live, /metrics);"
+                + projector.port() + " (GET /customers/{id}, /orders/{id}, /health, /health/live, /metrics);"
                 + " Ctrl-C stops it");
         out.flush();
-        RuntimeException refusal;
-        try {
-            refusal = stopped.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        if (refusal != null) {
-            projector.close();
-            throw refusal;
-        }
+        RunningService.runUntilStopped(projector);
     }
 }

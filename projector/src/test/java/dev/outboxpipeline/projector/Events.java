@@ -2,8 +2,9 @@ package dev.outboxpipeline.projector;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.projector.model.Json;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -44,11 +45,11 @@ public final class Events {
 
     public static Headers headers(String type, long version, long sourceTsMs) {
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.ID, EventHeaders.utf8(UUID.randomUUID()));
-        h.add(EventHeaders.TYPE, EventHeaders.utf8(type));
-        h.add(EventHeaders.AGGREGATE_VERSION, EventHeaders.utf8(version));
-        h.add(EventHeaders.SOURCE_LSN, EventHeaders.utf8(version * 1000));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(sourceTsMs));
+        h.add(EventHeaders.ID, EventRecord.utf8(UUID.randomUUID()));
+        h.add(EventHeaders.TYPE, EventRecord.utf8(type));
+        h.add(EventHeaders.AGGREGATE_VERSION, EventRecord.utf8(version));
+        h.add(EventHeaders.SOURCE_LSN, EventRecord.utf8(version * 1000));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(sourceTsMs));
         return h;
     }
 }

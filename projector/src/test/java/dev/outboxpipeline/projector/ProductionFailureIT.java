@@ -1,19 +1,16 @@
 package dev.outboxpipeline.projector;
 
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +55,7 @@ class ProductionFailureIT {
             await().atMost(PATIENCE).until(() -> p.rows().query("SELECT id::text FROM customer").contains(fine));
             ConsumerRecord<String, byte[]> dead = readOne(p.topics().deadLetters());
             assertThat(dead.key()).isEqualTo(huge);
-            assertThat(EventHeaders.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
+            assertThat(HeaderValues.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
                     assertThat(r).contains("cannot produce to " + p.topics().customerRows()).contains("RecordTooLarge"));
             // a rebalance may still be settling on a busy machine; a thread lost in a loop never gets back to RUNNING
             await().atMost(PATIENCE).until(() -> projector.streams().state() == KafkaStreams.State.RUNNING);
@@ -67,18 +64,6 @@ class ProductionFailureIT {
     }
 
     private ConsumerRecord<String, byte[]> readOne(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            return read.get(0);
-        }
+        return FirstRecord.of(kafka.bootstrapServers(), topic, PATIENCE);
     }
 }

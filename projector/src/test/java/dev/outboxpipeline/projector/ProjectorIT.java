@@ -1,6 +1,7 @@
 package dev.outboxpipeline.projector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.PostgresServers;
@@ -8,16 +9,12 @@ import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.query.ReadModelQueries;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.ReadModelTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
@@ -81,7 +78,7 @@ class ProjectorIT {
             awaitSinkEquals(p, shop);
             ConsumerRecord<String, byte[]> dead = readOne(p.topics().deadLetters());
             assertThat(dead.key()).isEqualTo(bad);
-            assertThat(EventHeaders.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
+            assertThat(HeaderValues.text(dead.headers(), EventHeaders.DLQ_REASON)).hasValueSatisfying(r ->
                     assertThat(r).startsWith("payload is not JSON"));
         }
     }
@@ -99,7 +96,7 @@ class ProjectorIT {
                             Events.order(order, ada, "PLACED", 1, 2), Events.headers("OrderPlaced", 1, 1L)),
                     customerEvent(p, ada, "Ada Lovelace", 2)));
 
-            int port = projector.httpPort();
+            int port = projector.port();
             await().atMost(PATIENCE).untilAsserted(() -> {
                 HttpResponse<String> r = get(port, "/orders/" + order);
                 assertThat(r.statusCode()).isEqualTo(200);
@@ -140,11 +137,11 @@ class ProjectorIT {
                 assertThat(first.streams().state().isRunningOrRebalancing()).isTrue();
                 long heldBySecond = ids.stream().filter(id -> first.streams()
                         .queryMetadataForKey(ReadModelTopology.CUSTOMER_STORE, id, Serdes.String().serializer())
-                        .activeHost().port() == second.httpPort()).count();
+                        .activeHost().port() == second.port()).count();
                 assertThat(heldBySecond).as("customers whose partition the second instance holds").isPositive();
                 for (String id : ids) {
                     for (Projector instance : List.of(first, second)) {
-                        HttpResponse<String> r = get(instance.httpPort(), "/customers/" + id);
+                        HttpResponse<String> r = get(instance.port(), "/customers/" + id);
                         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                         assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).isEqualTo(id);
                     }
@@ -200,7 +197,7 @@ class ProjectorIT {
             producer.send(events);
             awaitSinkEquals(p, shop);
             List<String> ids = shop.expectedCustomers().stream().map(row -> row.substring(0, row.indexOf('|'))).toList();
-            HostInfo self = new HostInfo("127.0.0.1", first.httpPort());
+            HostInfo self = new HostInfo("127.0.0.1", first.port());
             await().atMost(PATIENCE).untilAsserted(() -> {
                 List<KeyQueryMetadata> held = ids.stream().map(id -> first.streams().queryMetadataForKey(
                         ReadModelTopology.CUSTOMER_STORE, id, Serdes.String().serializer()))
@@ -208,7 +205,7 @@ class ProjectorIT {
                 assertThat(held).as("keys the child holds, with a standby here").isNotEmpty()
                         .allSatisfy(m -> assertThat(m.standbyHosts()).contains(self));
                 for (String id : ids) {
-                    assertThat(get(first.httpPort(), "/customers/" + id).statusCode()).isEqualTo(200);
+                    assertThat(get(first.port(), "/customers/" + id).statusCode()).isEqualTo(200);
                 }
             });
 
@@ -217,7 +214,7 @@ class ProjectorIT {
             List<String> staleAnswers = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
                 for (String id : ids) {
-                    HttpResponse<String> r = get(first.httpPort(), "/customers/" + id);
+                    HttpResponse<String> r = get(first.port(), "/customers/" + id);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).isEqualTo(id);
                     r.headers().firstValue(ReadModelQueries.STALE).ifPresent(staleAnswers::add);
@@ -272,19 +269,7 @@ class ProjectorIT {
     }
 
     private ConsumerRecord<String, byte[]> readOne(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            return read.get(0);
-        }
+        return FirstRecord.of(kafka.bootstrapServers(), topic, PATIENCE);
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

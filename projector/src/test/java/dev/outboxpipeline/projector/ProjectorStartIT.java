@@ -43,9 +43,9 @@ class ProjectorStartIT {
         ShopModel shop = new ShopModel(p.topics(), 3, 10);
         try (Projector projector = Projector.start(p.settings(), ServiceHttp.newRegistry())) {
             await().atMost(WITHIN_SECONDS).untilAsserted(() ->
-                    assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200));
+                    assertThat(get(projector.port(), "/health/live").statusCode()).isEqualTo(200));
             await().atMost(PATIENCE).untilAsserted(() ->
-                    assertThat(get(projector.httpPort(), "/health").statusCode()).isEqualTo(200));
+                    assertThat(get(projector.port(), "/health").statusCode()).isEqualTo(200));
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 for (String topic : p.topics().events()) {
@@ -82,12 +82,12 @@ class ProjectorStartIT {
         ProjectorSettings s = p.settings().withSink(nowhere);
         try (Projector projector = Projector.start(s, ServiceHttp.newRegistry())) {
             await().atMost(WITHIN_SECONDS).untilAsserted(() -> {
-                HttpResponse<String> health = get(projector.httpPort(), "/health");
+                HttpResponse<String> health = get(projector.port(), "/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains("waiting for the sink database").doesNotContain("secret-pw");
             });
-            assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200);
-            assertThat(projector.failed()).isNotDone();
+            assertThat(get(projector.port(), "/health/live").statusCode()).isEqualTo(200);
+            assertThat(projector.failure()).isNotDone();
         }
     }
 
@@ -97,12 +97,12 @@ class ProjectorStartIT {
         ProjectorSettings s = p.settings().withKafka(KafkaSettings.of("127.0.0.1:1"));
         try (Projector projector = Projector.start(s, ServiceHttp.newRegistry())) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                HttpResponse<String> health = get(projector.httpPort(), "/health");
+                HttpResponse<String> health = get(projector.port(), "/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains("waiting for Kafka");
             });
-            assertThat(get(projector.httpPort(), "/health/live").statusCode()).isEqualTo(200);
-            assertThat(projector.failed()).isNotDone();
+            assertThat(get(projector.port(), "/health/live").statusCode()).isEqualTo(200);
+            assertThat(projector.failure()).isNotDone();
         }
     }
 

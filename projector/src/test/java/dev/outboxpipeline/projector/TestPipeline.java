@@ -3,22 +3,16 @@ package dev.outboxpipeline.projector;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.fixtures.TestDatabase;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.projector.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,19 +37,10 @@ public record TestPipeline(String name, Topics topics, JdbcSettings sink, Projec
         String name = purpose + "_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
         Topics topics = Topics.withPrefix(name + ".");
         if (eventTopics) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                admin.createTopics(topics.events().stream()
-                        .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())
-                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                        .toList()).all().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not create the event topics: " + e, e);
-            }
+            CompactedTopics.create(CompactedTopics.adminConfig(kafka.bootstrapServers()), topics.events(), PARTITIONS);
         }
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name.toLowerCase()),
-                postgres.user(), postgres.password());
         // the projector migrates in the background once started; tests read the tables at once
-        Migrations.migrate(Database.SINK, sink);
+        JdbcSettings sink = TestDatabase.migratedAs(Database.SINK, postgres, name).settings();
         ProjectorSettings settings;
         try {
             settings = ProjectorSettings.of(sink, KafkaSettings.of(kafka.bootstrapServers()))

@@ -21,7 +21,7 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /** Streams rows of a query result, normalising values so that equal data compares equal. */
-final class RowReader implements Iterator<Row> {
+final class RowReader implements Iterator<NormalisedRow> {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -31,7 +31,7 @@ final class RowReader implements Iterator<Row> {
 
     private final ResultSet rs;
     private final ReadModelTable table;
-    private Row next;
+    private NormalisedRow next;
 
     RowReader(ResultSet rs, ReadModelTable table) throws SQLException {
         this.rs = rs;
@@ -45,11 +45,11 @@ final class RowReader implements Iterator<Row> {
     }
 
     @Override
-    public Row next() {
+    public NormalisedRow next() {
         if (next == null) {
             throw new NoSuchElementException();
         }
-        Row current = next;
+        NormalisedRow current = next;
         try {
             advance();
         } catch (SQLException e) {
@@ -67,7 +67,7 @@ final class RowReader implements Iterator<Row> {
         for (String field : table.fields()) {
             values.put(field, normalise(rs, field));
         }
-        next = new Row(rs.getString("id"), values);
+        next = new NormalisedRow(rs.getString("id"), values);
     }
 
     private static String normalise(ResultSet rs, String column) throws SQLException {

@@ -29,9 +29,9 @@ final class TableComparison {
         this.remembered = remembered;
     }
 
-    TableComparison run(Iterator<Row> expected, Iterator<Row> actual) {
-        Row e = expected.hasNext() ? expected.next() : null;
-        Row a = actual.hasNext() ? actual.next() : null;
+    TableComparison run(Iterator<NormalisedRow> expected, Iterator<NormalisedRow> actual) {
+        NormalisedRow e = expected.hasNext() ? expected.next() : null;
+        NormalisedRow a = actual.hasNext() ? actual.next() : null;
         while (e != null || a != null) {
             int order = e == null ? 1 : a == null ? -1 : e.id().compareTo(a.id());
             if (order < 0) {
@@ -57,7 +57,7 @@ final class TableComparison {
         return this;
     }
 
-    private void compareValues(Row e, Row a) {
+    private void compareValues(NormalisedRow e, NormalisedRow a) {
         StringJoiner fields = new StringJoiner("; ");
         for (Map.Entry<String, String> value : e.values().entrySet()) {
             String actualValue = a.values().get(value.getKey());

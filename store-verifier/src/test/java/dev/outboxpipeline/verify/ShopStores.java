@@ -1,22 +1,13 @@
 package dev.outboxpipeline.verify;
 
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Connections;
-import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
-import dev.outboxpipeline.infra.PostgresServer;
-import dev.outboxpipeline.infra.SharedServers;
+import dev.outboxpipeline.fixtures.TestDatabase;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A migrated source and sink with the same small shop in both, written as the projector would. */
 final class ShopStores {
-
-    private static final AtomicInteger COUNT = new AtomicInteger();
 
     final JdbcSettings source;
     final JdbcSettings sink;
@@ -26,11 +17,8 @@ final class ShopStores {
     final UUID order2 = UUID.randomUUID();
 
     ShopStores() throws SQLException {
-        PostgresServer server = SharedServers.postgres();
-        int n = COUNT.incrementAndGet();
-        source = JdbcSettings.of(JdbcSettings.SOURCE, server.createDatabase("verify_source_" + n), server.user(), server.password());
-        sink = newSink("verify_sink_" + n);
-        Migrations.migrate(Database.SOURCE, source);
+        source = TestDatabase.source("verify_source").settings();
+        sink = newSink("verify_sink");
         execute(source,
                 "INSERT INTO customer VALUES ('" + ada + "', 'Ada', 'ada@example.com', 3), ('" + bob + "', 'Bob', 'bob@example.com', 1)",
                 "INSERT INTO purchase_order VALUES ('" + order1 + "', '" + ada + "', 'PLACED', 31.50, 2),"
@@ -41,10 +29,7 @@ final class ShopStores {
     }
 
     JdbcSettings newSink(String name) {
-        PostgresServer server = SharedServers.postgres();
-        JdbcSettings s = JdbcSettings.of(JdbcSettings.SINK, server.createDatabase(name), server.user(), server.password());
-        Migrations.migrate(Database.SINK, s);
-        return s;
+        return TestDatabase.sink(name).settings();
     }
 
     /** Writes the read model of the source's shop into a sink, with JSON as the events carry it. */
@@ -60,11 +45,7 @@ final class ShopStores {
                         + " ('" + order2 + "', '" + bob + "', 'PAID', 5, '" + lines2 + "', 4, 'Bob', 'bob@example.com', 1, now())");
     }
 
-    static void execute(JdbcSettings db, String... statements) throws SQLException {
-        try (Connection c = Connections.open(db); Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
+    static void execute(JdbcSettings db, String... statements) {
+        new TestDatabase(db).execute(statements);
     }
 }

@@ -1,7 +1,7 @@
 package dev.outboxpipeline.writer.domain;
 
 import dev.outboxpipeline.config.ConfigException;
-import dev.outboxpipeline.writer.SourceDatabase;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -11,14 +11,14 @@ class ShopDatabaseIT {
 
     @Test
     void hibernateSchemaValidationPassesOnTheFlywayMigratedDatabase() {
-        SourceDatabase db = SourceDatabase.migrated("shopdb_valid");
+        TestDatabase db = TestDatabase.source("shopdb_valid");
 
         assertThatCode(() -> ShopDatabase.open(db.settings(), 2).close()).doesNotThrowAnyException();
     }
 
     @Test
     void aDatabaseWithoutTheSchemaIsRejectedAtStart() {
-        SourceDatabase db = SourceDatabase.empty("shopdb_unmigrated");
+        TestDatabase db = TestDatabase.empty("shopdb_unmigrated");
 
         assertThatThrownBy(() -> ShopDatabase.open(db.settings(), 2))
                 .isInstanceOf(ConfigException.class)

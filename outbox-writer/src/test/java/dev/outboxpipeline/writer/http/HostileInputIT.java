@@ -3,7 +3,7 @@ package dev.outboxpipeline.writer.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outboxpipeline.config.Env;
-import dev.outboxpipeline.writer.SourceDatabase;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.writer.Writer;
 import dev.outboxpipeline.writer.WriterSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -32,12 +32,12 @@ class HostileInputIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final String CUSTOMER = "{\"name\": \"Ada\", \"email\": \"ada@example.com\"}";
-    private static SourceDatabase db;
+    private static TestDatabase db;
     private static Writer writer;
 
     @BeforeAll
     static void start() {
-        db = SourceDatabase.migrated("writer_hostile");
+        db = TestDatabase.source("writer_hostile");
         writer = Writer.start(WriterSettings.fromEnv(Env.of(Map.of(
                 "SOURCE_DB_URL", db.settings().url(), "SOURCE_DB_USER", db.settings().user(),
                 "WRITER_HTTP_PORT", "0", "WRITER_OUTBOX_REMOVE_AFTER_INSERT", "false"))));

@@ -2,7 +2,7 @@ package dev.outboxpipeline.writer.http;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.ops.Tracing;
-import dev.outboxpipeline.writer.SourceDatabase;
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.writer.Writer;
 import dev.outboxpipeline.writer.WriterSettings;
 import io.opentelemetry.api.trace.SpanKind;
@@ -34,7 +34,7 @@ class TraceContextIT {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
     private static OpenTelemetrySdk sdk;
-    private static SourceDatabase db;
+    private static TestDatabase db;
     private static Writer writer;
 
     @BeforeAll
@@ -42,7 +42,7 @@ class TraceContextIT {
         sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(SPANS)).build())
                 .build();
-        db = SourceDatabase.migrated("writer_trace");
+        db = TestDatabase.source("writer_trace");
         writer = Writer.start(settings(db, Map.of("WRITER_OUTBOX_REMOVE_AFTER_INSERT", "false")), Tracing.of(sdk));
     }
 
@@ -119,7 +119,7 @@ class TraceContextIT {
         return java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
-    private static WriterSettings settings(SourceDatabase db, Map<String, String> more) {
+    private static WriterSettings settings(TestDatabase db, Map<String, String> more) {
         Map<String, String> env = new java.util.HashMap<>(Map.of("SOURCE_DB_URL", db.settings().url(),
                 "SOURCE_DB_USER", db.settings().user(), "WRITER_HTTP_PORT", "0"));
         env.putAll(more);

@@ -1,8 +1,8 @@
 package dev.outboxpipeline.writer.load;
 
+import dev.outboxpipeline.fixtures.TestDatabase;
 import dev.outboxpipeline.outbox.OutboxOptions;
 import dev.outboxpipeline.outbox.OutboxRow;
-import dev.outboxpipeline.writer.SourceDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +24,7 @@ class LoadGeneratorIT {
 
     @Test
     void reportsExactlyTheCommittedEventsWithVersionsIncreasingByOnePerAggregate() {
-        SourceDatabase db = SourceDatabase.migrated("load_keep");
+        TestDatabase db = TestDatabase.source("load_keep");
         List<OutboxRow> committed = Collections.synchronizedList(new ArrayList<>());
 
         LoadReport report = LoadGenerator.run(db.settings(), OutboxOptions.keepRows(),
@@ -45,7 +45,7 @@ class LoadGeneratorIT {
 
     @Test
     void withRemoveAfterInsertTheTableStaysEmptyAndTheListenerStillHearsEveryEvent() {
-        SourceDatabase db = SourceDatabase.migrated("load_remove");
+        TestDatabase db = TestDatabase.source("load_remove");
         List<OutboxRow> committed = Collections.synchronizedList(new ArrayList<>());
 
         LoadReport report = LoadGenerator.run(db.settings(), OutboxOptions.removingRows(),
@@ -58,7 +58,7 @@ class LoadGeneratorIT {
 
     @Test
     void stopEndsARunningLoadWithAReportOfWhatCommitted() throws Exception {
-        SourceDatabase db = SourceDatabase.migrated("load_stop");
+        TestDatabase db = TestDatabase.source("load_stop");
         List<OutboxRow> committed = Collections.synchronizedList(new ArrayList<>());
         try (LoadGenerator load = LoadGenerator.open(db.settings(), OutboxOptions.keepRows(), 2, committed::addAll)) {
             CompletableFuture<LoadReport> running = CompletableFuture.supplyAsync(
@@ -74,7 +74,7 @@ class LoadGeneratorIT {
 
     @Test
     void aRateLimitSpacesTheTransactions() {
-        SourceDatabase db = SourceDatabase.migrated("load_rate");
+        TestDatabase db = TestDatabase.source("load_rate");
 
         LoadReport report = LoadGenerator.run(db.settings(), OutboxOptions.removingRows(),
                 LoadSpec.of(20, 2).withRate(40), rows -> { });

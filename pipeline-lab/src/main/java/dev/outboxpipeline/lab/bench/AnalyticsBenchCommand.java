@@ -2,6 +2,7 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
@@ -75,7 +76,7 @@ final class AnalyticsBenchCommand implements Callable<Integer> {
     /** Returns seconds and CPU ms per event. */
     private double[] run(BenchServers servers, String name, boolean analytics) throws Exception {
         Topics topics = Topics.withPrefix(name + ".");
-        CompactedTopics.create(servers.kafka(), topics.events(), partitions);
+        CompactedTopics.create(servers.kafka().clientConfig(), topics.events(), partitions);
         BenchShop shop = new BenchShop(topics);
         int customers = Math.max(1, events / 10);
         long placed = 0;

@@ -1,8 +1,9 @@
 package dev.outboxpipeline.lab.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.projector.model.Json;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -77,11 +78,11 @@ final class BenchShop {
     private static ProducerRecord<String, byte[]> record(String topic, String key, ObjectNode payload, String type,
                                                          long version) {
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.ID, EventHeaders.utf8(UUID.randomUUID()));
-        h.add(EventHeaders.TYPE, EventHeaders.utf8(type));
-        h.add(EventHeaders.AGGREGATE_VERSION, EventHeaders.utf8(version));
-        h.add(EventHeaders.SOURCE_LSN, EventHeaders.utf8(0));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(System.currentTimeMillis()));
+        h.add(EventHeaders.ID, EventRecord.utf8(UUID.randomUUID()));
+        h.add(EventHeaders.TYPE, EventRecord.utf8(type));
+        h.add(EventHeaders.AGGREGATE_VERSION, EventRecord.utf8(version));
+        h.add(EventHeaders.SOURCE_LSN, EventRecord.utf8(0));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));
         return new ProducerRecord<>(topic, null, null, key, Json.write(payload), h);
     }
 }

@@ -2,17 +2,15 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.projector.bootstrap.Bootstrap;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -32,24 +30,10 @@ import java.util.UUID;
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         header = "The replay rate of bootstrap into an empty sink.",
         description = "Replay rate of ./pipeline bootstrap: N customer rows in readmodel.customer, rebuilt into an empty sink.")
-public final class BootstrapBenchCommand implements ReportingBench {
-
-    @Spec
-    private CommandSpec spec;
+public final class BootstrapBenchCommand extends ReportingBench {
 
     @Option(names = "--keys", defaultValue = "1000000", description = "Rows (distinct keys) to replay. Default: ${DEFAULT-VALUE}.")
     private int keys;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,7 +41,7 @@ public final class BootstrapBenchCommand implements ReportingBench {
         report.setting("bootstrap", "keys", keys);
         try (BenchServers servers = BenchServers.postgresAndKafka("bench-bootstrap", bench.env())) {
             Topics topics = Topics.defaults();
-            CompactedTopics.create(servers.kafka(), topics.readModel(), 3);
+            CompactedTopics.create(servers.kafka().clientConfig(), topics.readModel(), 3);
             Instant producing = Instant.now();
             produce(servers.kafka(), topics.customerRows());
             out.printf("produced %,d rows into %s in %.1f s%n", keys, topics.customerRows(),
@@ -98,7 +82,7 @@ public final class BootstrapBenchCommand implements ReportingBench {
                 // name-based, so ids spread like real ones (UUID's hashCode folds a counter pattern to a constant)
                 String id = UUID.nameUUIDFromBytes(("customer-" + i).getBytes(StandardCharsets.UTF_8)).toString();
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, id,
-                        Json.write(Customer.of(id, "Customer " + i, "customer" + i + "@example.com", 1, now)));
+                        Json.write(CustomerRow.of(id, "Customer " + i, "customer" + i + "@example.com", 1, now)));
                 r.headers().add(EventHeaders.VERSION, version).add(EventHeaders.SOURCE_TS_MS, ts);
                 batch.add(r);
                 if (batch.size() == 50_000) {

@@ -5,6 +5,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
@@ -16,10 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,14 +44,11 @@ import java.util.function.BooleanSupplier;
                 "1. end-to-end lag (source-ts-ms to sink commit) at a steady event rate, per commit interval;",
                 "2. catching up a backlog of events (events/s through Streams and the sink);",
                 "3. the sink writer alone replaying the read-model topics (rows/s)."})
-public final class ProjectorBenchCommand implements ReportingBench {
+public final class ProjectorBenchCommand extends ReportingBench {
 
     // the relay sends a transaction per batch of WAL events; one every 50 ms keeps the producer on schedule
     private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofMinutes(10);
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Steady events per second (default ${DEFAULT-VALUE}).")
     private int rate;
@@ -73,17 +68,6 @@ public final class ProjectorBenchCommand implements ReportingBench {
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     private int partitions;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     private PrintWriter out;
 
@@ -220,7 +204,7 @@ public final class ProjectorBenchCommand implements ReportingBench {
 
     /** The projector as PROJECTOR_* configure it, on its own topics, sink database and state. */
     private ProjectorSettings settings(BenchServers servers, String name, Topics topics) throws IOException {
-        CompactedTopics.create(servers.kafka(), topics.events(), partitions);
+        CompactedTopics.create(servers.kafka().clientConfig(), topics.events(), partitions);
         JdbcSettings sink = servers.emptySink("bench_" + name);
         Path state = Files.createTempDirectory("bench-projector-state-");
         return ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)))

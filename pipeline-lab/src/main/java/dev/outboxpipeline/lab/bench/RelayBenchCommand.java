@@ -13,10 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,12 +34,9 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "relay", mixinStandardHelpOptions = true,
         header = "The relay's drain rate and CPU per event on a backlog.",
         description = "Drain rate (events/s) and CPU per event of the relay on a backlog waiting in the slot.")
-public final class RelayBenchCommand implements ReportingBench {
+public final class RelayBenchCommand extends ReportingBench {
 
     private static final String AGGREGATE_TYPE = "customer";
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--events", defaultValue = "200000", description = "Events in the backlog (default ${DEFAULT-VALUE}).")
     private int events;
@@ -59,17 +53,6 @@ public final class RelayBenchCommand implements ReportingBench {
 
     @Option(names = "--writer-threads", defaultValue = "4", description = "Writer connections (default ${DEFAULT-VALUE}).")
     private int writerThreads;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     @Override
     public Integer call() throws Exception {

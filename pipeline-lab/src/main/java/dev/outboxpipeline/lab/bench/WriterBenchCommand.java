@@ -5,10 +5,7 @@ import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.lab.bench.UpdateBenchmark.Result;
 import dev.outboxpipeline.lab.bench.UpdateBenchmark.Variant;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -26,13 +23,10 @@ import java.util.Map;
                 + " ratio to the plain one (target: 0.8 or more).",
                 "The variants alternate round by round so that other load on the machine hits them alike; CPU per"
                         + " transaction (writer and PostgreSQL) is printed too, as it varies less than rates on a busy machine."})
-final class WriterBenchCommand implements ReportingBench {
+final class WriterBenchCommand extends ReportingBench {
 
     /** The variants that write an outbox event: both modes, compared with the plain update. */
     private static final List<Variant> WITH_EVENT = List.of(Variant.OUTBOX, Variant.OUTBOX_KEEP_ROWS, Variant.OUTBOX_MESSAGE);
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     private int clients;
@@ -49,17 +43,6 @@ final class WriterBenchCommand implements ReportingBench {
 
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds; the median is reported (default ${DEFAULT-VALUE}).")
     private int rounds;
-
-    @ParentCommand
-    BenchCommand bench;
-
-    BenchReport report = new BenchReport();
-
-    @Override
-    public void reportTo(BenchCommand bench, BenchReport report) {
-        this.bench = bench;
-        this.report = report;
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -11,6 +11,7 @@ import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
 import dev.outboxpipeline.projector.ProjectorSettings;
 import dev.outboxpipeline.relay.Relay;
+import dev.outboxpipeline.relay.RelayService;
 import dev.outboxpipeline.relay.RelaySettings;
 import dev.outboxpipeline.writer.Writer;
 import dev.outboxpipeline.writer.WriterSettings;
@@ -49,9 +50,8 @@ public final class LocalPipeline implements AutoCloseable {
     private PostgresServer sink;
     private KafkaBroker kafka;
     private Writer writer;
-    private Relay relay;
+    private RelayService relay;
     private final CompletableFuture<Projector> projector = new CompletableFuture<>();
-    private ServiceHttp relayHttp;
     private PrometheusMeterRegistry projectorRegistry;
     private Path stateDir;
     private boolean closed;
@@ -105,10 +105,7 @@ public final class LocalPipeline implements AutoCloseable {
         writer = keep(Writer.start(WriterSettings.fromEnv(config)));
 
         RelaySettings relaySettings = RelaySettings.fromEnv(config);
-        PrometheusMeterRegistry relayRegistry = ServiceHttp.newRegistry();
-        relay = keep(Relay.start(relaySettings, relayRegistry));
-        relayHttp = keep(ServiceHttp.start("relay", relaySettings.httpHost(), relaySettings.httpPort(), relayRegistry,
-                relay::health, app -> { }));
+        relay = keep(RelayService.start(relaySettings, ServiceHttp.newRegistry()));
         awaitStreaming(out, relaySettings.slotName());
 
         // The projector answers at once and creates the event topics if the relay has not yet.
@@ -120,10 +117,10 @@ public final class LocalPipeline implements AutoCloseable {
     /** The slot exists once the relay streams: only events committed after that are in it, so the load waits. */
     private void awaitStreaming(Consumer<String> out, String slot) {
         Instant deadline = Instant.now().plus(RELAY_START_TIMEOUT);
-        while (relay.state() != Relay.State.STREAMING) {
+        while (relay.relay().state() != Relay.State.STREAMING) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the relay did not start streaming within " + RELAY_START_TIMEOUT
-                        + " (state " + relay.state() + ")");
+                        + " (state " + relay.relay().state() + ")");
             }
             try {
                 Thread.sleep(100);
@@ -175,7 +172,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public int relayPort() {
-        return relayHttp.port();
+        return relay.port();
     }
 
     public int projectorPort() {
@@ -185,11 +182,11 @@ public final class LocalPipeline implements AutoCloseable {
     /** Whether the projector failed to start (it starts in the background). */
     public Optional<Throwable> projectorFailure() {
         Projector p = projector.getNow(null);
-        return p == null ? Optional.empty() : Optional.ofNullable(p.failed().getNow(null));
+        return p == null ? Optional.empty() : Optional.ofNullable(p.failure().handle((ok, e) -> e).getNow(null));
     }
 
     public Relay relay() {
-        return relay;
+        return relay.relay();
     }
 
     public PrometheusMeterRegistry projectorMetrics() {

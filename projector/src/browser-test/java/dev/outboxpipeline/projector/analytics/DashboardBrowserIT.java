@@ -76,7 +76,7 @@ class DashboardBrowserIT {
                     .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900");
             ChromeDriver browser = new ChromeDriver(service, options);
             try {
-                browser.get("http://127.0.0.1:" + projector.httpPort() + "/dashboard");
+                browser.get("http://127.0.0.1:" + projector.port() + "/dashboard");
                 JavascriptExecutor js = browser;
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                         .ignoreExceptionsInstanceOf(org.openqa.selenium.JavascriptException.class).untilAsserted(() -> {

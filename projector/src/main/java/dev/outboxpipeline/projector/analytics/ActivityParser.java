@@ -1,8 +1,9 @@
 package dev.outboxpipeline.projector.analytics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.model.Json;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class ActivityParser {
             if (customer == null || !customer.isTextual() || !uuid(customer.asText())) {
                 return null;
             }
-            boolean placed = EventHeaders.text(headers, EventHeaders.TYPE).map(ORDER_PLACED::equals).orElse(false);
+            boolean placed = HeaderValues.text(headers, EventHeaders.TYPE).map(ORDER_PLACED::equals).orElse(false);
             JsonNode total = p.get("total");
             if (placed && (total == null || !total.isNumber())) {
                 return null;

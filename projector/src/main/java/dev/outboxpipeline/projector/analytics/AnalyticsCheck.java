@@ -1,10 +1,11 @@
 package dev.outboxpipeline.projector.analytics;
 
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.projector.analytics.WindowRecomputation.CustomerWindow;
 import dev.outboxpipeline.projector.analytics.WindowRecomputation.Placement;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,10 +62,10 @@ public final class AnalyticsCheck {
 
     public Report run() throws SQLException {
         Set<String> late = new HashSet<>();
-        readToEnd(topics.late(), (r, ts) -> EventHeaders.text(r.headers(), EventHeaders.ID).ifPresent(late::add));
+        readToEnd(topics.late(), (r, ts) -> HeaderValues.text(r.headers(), EventHeaders.ID).ifPresent(late::add));
         List<Placement> placements = new ArrayList<>();
         readToEnd(topics.orderEvents(), (r, ts) -> {
-            if (EventHeaders.text(r.headers(), EventHeaders.ID).map(late::contains).orElse(false)) {
+            if (HeaderValues.text(r.headers(), EventHeaders.ID).map(late::contains).orElse(false)) {
                 return;
             }
             WindowRecomputation.placement(r.value(), r.headers(), ts).ifPresent(placements::add);

@@ -1,5 +1,6 @@
 package dev.outboxpipeline.projector.analytics;
 
+import dev.outboxpipeline.contract.TopicNames;
 import dev.outboxpipeline.projector.topology.Topics;
 
 import java.util.List;
@@ -13,10 +14,11 @@ public record AnalyticsTopics(String customerEvents, String orderEvents, String 
 
     /** Beside the read model's topics, with their prefix (derived from where the event topics are). */
     public static AnalyticsTopics of(Topics topics) {
-        String prefix = topics.customerEvents().substring(0, topics.customerEvents().length() - "outbox.event.customer".length());
-        return new AnalyticsTopics(topics.customerEvents(), topics.orderEvents(), prefix + "analytics.late",
-                prefix + "readmodel.revenue_per_customer_minute", prefix + "readmodel.orders_moving_5m",
-                prefix + "readmodel.customer_session");
+        String customerEvents = TopicNames.eventTopic(TopicNames.CUSTOMER);
+        String prefix = topics.customerEvents().substring(0, topics.customerEvents().length() - customerEvents.length());
+        return new AnalyticsTopics(topics.customerEvents(), topics.orderEvents(), prefix + TopicNames.ANALYTICS_LATE,
+                prefix + TopicNames.readModelTopic("revenue_per_customer_minute"),
+                prefix + TopicNames.readModelTopic("orders_moving_5m"), prefix + TopicNames.readModelTopic("customer_session"));
     }
 
     public List<String> events() {

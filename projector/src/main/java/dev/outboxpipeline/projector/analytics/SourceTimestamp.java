@@ -1,6 +1,7 @@
 package dev.outboxpipeline.projector.analytics;
 
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -13,6 +14,6 @@ public final class SourceTimestamp implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        return EventHeaders.number(record.headers(), EventHeaders.SOURCE_TS_MS).orElse(record.timestamp());
+        return HeaderValues.number(record.headers(), EventHeaders.SOURCE_TS_MS).orElse(record.timestamp());
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** An order with its lines as of one source version; {@code deleted} marks a deletion. */
-public record Order(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+public record Order(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                     long version, long sourceTsMs,
                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
@@ -18,12 +18,12 @@ public record Order(String id, String customerId, String status, BigDecimal tota
         lines = lines == null ? null : List.copyOf(lines);
     }
 
-    public Order(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+    public Order(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                  long version, long sourceTsMs, boolean deleted) {
         this(id, customerId, status, total, lines, version, sourceTsMs, deleted, null, null);
     }
 
-    public static Order of(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+    public static Order of(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                            long version, long sourceTsMs) {
         return new Order(id, customerId, status, total, lines, version, sourceTsMs, false);
     }

@@ -12,5 +12,5 @@ public interface OrderFields extends Row {
 
     BigDecimal total();
 
-    List<OrderLine> lines();
+    List<LineItem> lines();
 }

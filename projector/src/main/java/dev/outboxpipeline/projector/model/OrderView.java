@@ -11,7 +11,7 @@ import java.util.List;
  * deletion's version once deleted, so the sink's guard sees the deletion as newer). The trace context is
  * that of the later of the two writes, the one that caused this row.
  */
-public record OrderView(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+public record OrderView(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                         long version, String customerName, String customerEmail, Long customerVersion,
                         long sourceTsMs, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted,
                         @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
@@ -22,7 +22,7 @@ public record OrderView(String id, String customerId, String status, BigDecimal 
         lines = lines == null ? null : List.copyOf(lines);
     }
 
-    public OrderView(String id, String customerId, String status, BigDecimal total, List<OrderLine> lines,
+    public OrderView(String id, String customerId, String status, BigDecimal total, List<LineItem> lines,
                      long version, String customerName, String customerEmail, Long customerVersion,
                      long sourceTsMs, boolean deleted) {
         this(id, customerId, status, total, lines, version, customerName, customerEmail, customerVersion, sourceTsMs,
@@ -30,7 +30,7 @@ public record OrderView(String id, String customerId, String status, BigDecimal 
     }
 
     /** The join of an order with its customer; {@code customer} is null or a deletion marker when there is none. */
-    public static OrderView of(Order order, Customer customer) {
+    public static OrderView of(Order order, CustomerRow customer) {
         if (order.deleted()) {
             return new OrderView(order.id(), null, null, null, null, order.version(), null, null, null,
                     order.sourceTsMs(), true, order.traceparent(), order.tracestate());

@@ -8,8 +8,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +19,13 @@ import java.util.Map;
  */
 public final class BulkLoader implements AutoCloseable {
 
-    private final ChangeDecoder decoder;
+    private final ReadModelFormat decoder;
     private final AppliedOffsets offsets;
     private final Connection connection;
     private final SinkDeadLetters deadLetters;
     private long rejected;
 
-    private BulkLoader(ChangeDecoder decoder, AppliedOffsets offsets, Connection connection, SinkDeadLetters deadLetters) {
+    private BulkLoader(ReadModelFormat decoder, AppliedOffsets offsets, Connection connection, SinkDeadLetters deadLetters) {
         this.decoder = decoder;
         this.offsets = offsets;
         this.connection = connection;
@@ -38,24 +36,16 @@ public final class BulkLoader implements AutoCloseable {
                                   Map<String, Object> kafkaClientConfig) throws SQLException {
         Connection c = Connections.open(sink);
         c.setAutoCommit(false);
-        return new BulkLoader(new ChangeDecoder(topics), new AppliedOffsets(applicationId), c,
+        return new BulkLoader(new ReadModelFormat(topics), new AppliedOffsets(applicationId), c,
                 new SinkDeadLetters(topics.deadLetters(), kafkaClientConfig, applicationId + "-bootstrap-dead-letters"));
     }
 
     /** Applies the records in one transaction; returns how many were new. */
     public int apply(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
-        List<Change> changes = new ArrayList<>(records.size());
-        List<Rejected> undecodable = new ArrayList<>();
-        Map<TopicPartition, Long> last = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            last.put(tp, r.offset());
-            try {
-                changes.add(decoder.decode(r));
-            } catch (RuntimeException e) {
-                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
-            }
-        }
+        ReadModelFormat.Decoded decoded = decoder.decodeAll(records);
+        List<Change> changes = decoded.changes();
+        List<Rejected> undecodable = decoded.undecodable();
+        Map<TopicPartition, Long> last = decoded.lastOffsets();
         deadLetters.batch(records);
         BatchTransaction.Result result = BatchTransaction.apply(connection, offsets, changes, undecodable, last, deadLetters);
         rejected += result.rejected().size();

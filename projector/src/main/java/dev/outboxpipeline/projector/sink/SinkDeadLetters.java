@@ -1,6 +1,7 @@
 package dev.outboxpipeline.projector.sink;
 
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,10 +61,10 @@ final class SinkDeadLetters implements DeadLetters, AutoCloseable {
         for (Rejected x : rejected) {
             ConsumerRecord<String, byte[]> r = batch.getOrDefault(x.partition(), Map.of()).get(x.offset());
             RecordHeaders headers = new RecordHeaders(r == null ? new RecordHeaders().toArray() : r.headers().toArray());
-            headers.add(EventHeaders.DLQ_REASON, EventHeaders.utf8(x.reason()));
-            headers.add(EventHeaders.DLQ_TOPIC, EventHeaders.utf8(x.partition().topic()));
-            headers.add(EventHeaders.DLQ_PARTITION, EventHeaders.utf8(x.partition().partition()));
-            headers.add(EventHeaders.DLQ_OFFSET, EventHeaders.utf8(x.offset()));
+            headers.add(EventHeaders.DLQ_REASON, EventRecord.utf8(x.reason()));
+            headers.add(EventHeaders.DLQ_TOPIC, EventRecord.utf8(x.partition().topic()));
+            headers.add(EventHeaders.DLQ_PARTITION, EventRecord.utf8(x.partition().partition()));
+            headers.add(EventHeaders.DLQ_OFFSET, EventRecord.utf8(x.offset()));
             acks.add(producer.send(new ProducerRecord<>(topic, null, null, r == null ? null : r.key(),
                     r == null ? null : r.value(), headers)));
             LOG.warn("dead-lettered {}-{}@{} to {}: {}", x.partition().topic(), x.partition().partition(), x.offset(),

@@ -1,6 +1,6 @@
 package dev.outboxpipeline.projector.sink;
 
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderFields;
@@ -23,14 +23,14 @@ import java.util.UUID;
  */
 enum SinkTable {
 
-    CUSTOMER("customer", Customer.class, "excluded.version > customer.version",
+    CUSTOMER("customer", CustomerRow.class, "excluded.version > customer.version",
             "id, name, email, version", "?::uuid[], ?::text[], ?::text[], ?::bigint[]",
             "name = excluded.name, email = excluded.email") {
         @Override
         void bind(Connection c, PreparedStatement s, List<Row> rows) throws SQLException {
             s.setArray(1, c.createArrayOf("uuid", rows.stream().map(r -> UUID.fromString(r.id())).toArray()));
-            s.setArray(2, c.createArrayOf("text", rows.stream().map(r -> ((Customer) r).name()).toArray()));
-            s.setArray(3, c.createArrayOf("text", rows.stream().map(r -> ((Customer) r).email()).toArray()));
+            s.setArray(2, c.createArrayOf("text", rows.stream().map(r -> ((CustomerRow) r).name()).toArray()));
+            s.setArray(3, c.createArrayOf("text", rows.stream().map(r -> ((CustomerRow) r).email()).toArray()));
             s.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::version).toArray()));
         }
     },

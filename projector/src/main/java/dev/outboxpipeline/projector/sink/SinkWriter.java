@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,7 +60,7 @@ public final class SinkWriter implements AutoCloseable {
 
     private final Config config;
     private final AppliedOffsets offsets;
-    private final ChangeDecoder decoder;
+    private final ReadModelFormat decoder;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Set<TopicPartition> toSeek = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -77,7 +75,7 @@ public final class SinkWriter implements AutoCloseable {
         this.config = config;
         this.applySpans = new ApplySpans(tracing);
         this.offsets = new AppliedOffsets(config.applicationId());
-        this.decoder = new ChangeDecoder(config.topics());
+        this.decoder = new ReadModelFormat(config.topics());
         Map<String, Object> c = new HashMap<>(config.kafkaClientConfig());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-sink");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -186,18 +184,10 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
-        List<Change> changes = new ArrayList<>(records.count());
-        List<Rejected> undecodable = new ArrayList<>();
-        Map<TopicPartition, Long> last = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            last.put(tp, r.offset());
-            try {
-                changes.add(decoder.decode(r));
-            } catch (RuntimeException e) {
-                undecodable.add(new Rejected(tp, r.offset(), "cannot decode the read-model record: " + e));
-            }
-        }
+        ReadModelFormat.Decoded decoded = decoder.decodeAll(records);
+        List<Change> changes = decoded.changes();
+        List<Rejected> undecodable = decoded.undecodable();
+        Map<TopicPartition, Long> last = decoded.lastOffsets();
         deadLetters.batch(records);
         Duration wait = FIRST_RETRY;
         boolean paused = false;

@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector.topology;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -68,10 +70,10 @@ public final class DeadLetterProduction implements ProductionExceptionHandler {
         }
         String reason = "cannot produce to " + target + ": " + e;
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
-        headers.add(EventHeaders.DLQ_REASON, EventHeaders.utf8(reason));
-        headers.add(EventHeaders.DLQ_TOPIC, EventHeaders.utf8(context.topic()));
-        headers.add(EventHeaders.DLQ_PARTITION, EventHeaders.utf8(context.partition()));
-        headers.add(EventHeaders.DLQ_OFFSET, EventHeaders.utf8(context.offset()));
+        headers.add(EventHeaders.DLQ_REASON, EventRecord.utf8(reason));
+        headers.add(EventHeaders.DLQ_TOPIC, EventRecord.utf8(context.topic()));
+        headers.add(EventHeaders.DLQ_PARTITION, EventRecord.utf8(context.partition()));
+        headers.add(EventHeaders.DLQ_OFFSET, EventRecord.utf8(context.offset()));
         byte[] value = context.sourceRawValue();
         if (value != null && value.length > MAX_CARRIED_BYTES) {
             value = null;

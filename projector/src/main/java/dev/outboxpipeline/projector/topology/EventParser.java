@@ -2,11 +2,12 @@ package dev.outboxpipeline.projector.topology;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.contract.TraceContext;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
@@ -32,15 +33,15 @@ public final class EventParser {
     private EventParser() {
     }
 
-    public static Customer customer(String key, byte[] value, Headers headers, long recordTimestamp) {
+    public static CustomerRow customer(String key, byte[] value, Headers headers, long recordTimestamp) {
         requireUuid("key", key);
         long ts = sourceTs(headers, recordTimestamp);
         if (value == null) {
-            return Customer.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
+            return CustomerRow.deletedAt(key, tombstoneVersion(headers), ts).withTrace(trace(headers));
         }
         JsonNode p = payload(value);
         requireSameId(key, p);
-        return Customer.of(key, text(p, "name"), text(p, "email"), version(p), ts).withTrace(trace(headers));
+        return CustomerRow.of(key, text(p, "name"), text(p, "email"), version(p), ts).withTrace(trace(headers));
     }
 
     public static Order order(String key, byte[] value, Headers headers, long recordTimestamp) {
@@ -57,9 +58,9 @@ public final class EventParser {
         if (lines == null || !lines.isArray()) {
             throw new PoisonEventException("field 'lines' is missing or not an array");
         }
-        List<OrderLine> parsed = new ArrayList<>();
+        List<LineItem> parsed = new ArrayList<>();
         for (JsonNode line : lines) {
-            parsed.add(new OrderLine(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
+            parsed.add(new LineItem(integer(line, "lineNo"), text(line, "sku"), integer(line, "quantity"),
                     decimal(line, "unitPrice")));
         }
         return Order.of(key, customerId, text(p, "status"), decimal(p, "total"), parsed, version(p), ts)
@@ -68,8 +69,8 @@ public final class EventParser {
 
     /** The W3C trace context of the write, when the event carries a valid one (a bad one is not poison). */
     public static Optional<TraceContext> trace(Headers headers) {
-        return EventHeaders.text(headers, dev.outboxpipeline.contract.EventHeaders.TRACEPARENT).flatMap(parent ->
-                TraceContext.of(parent, EventHeaders.text(headers, dev.outboxpipeline.contract.EventHeaders.TRACESTATE)
+        return HeaderValues.text(headers, EventHeaders.TRACEPARENT).flatMap(parent ->
+                TraceContext.of(parent, HeaderValues.text(headers, EventHeaders.TRACESTATE)
                         .orElse(null)));
     }
 
@@ -106,12 +107,12 @@ public final class EventParser {
     }
 
     private static long tombstoneVersion(Headers headers) {
-        return EventHeaders.number(headers, EventHeaders.AGGREGATE_VERSION).orElseThrow(() ->
+        return HeaderValues.number(headers, EventHeaders.AGGREGATE_VERSION).orElseThrow(() ->
                 new PoisonEventException("tombstone without a numeric '" + EventHeaders.AGGREGATE_VERSION + "' header"));
     }
 
     private static long sourceTs(Headers headers, long recordTimestamp) {
-        return EventHeaders.number(headers, EventHeaders.SOURCE_TS_MS).orElse(recordTimestamp);
+        return HeaderValues.number(headers, EventHeaders.SOURCE_TS_MS).orElse(recordTimestamp);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,11 +1,12 @@
 package dev.outboxpipeline.projector.topology;
 
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.JsonSerde;
 import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderView;
 import dev.outboxpipeline.projector.model.Row;
 import dev.outboxpipeline.projector.sink.DeletionMarkers;
+import dev.outboxpipeline.projector.sink.ReadModelFormat;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -35,7 +36,7 @@ public final class ReadModelTopology {
     public static final String ORDER_STORE = "order-store";
     public static final String ORDER_VIEW_STORE = "order-view-store";
 
-    public static final Serde<Customer> CUSTOMERS = JsonSerde.of(Customer.class);
+    public static final Serde<CustomerRow> CUSTOMERS = JsonSerde.of(CustomerRow.class);
     public static final Serde<Order> ORDERS = JsonSerde.of(Order.class);
     public static final Serde<OrderView> ORDER_VIEWS = JsonSerde.of(OrderView.class);
 
@@ -48,7 +49,7 @@ public final class ReadModelTopology {
 
     /** {@code markerRetention}: how long the stores keep a deletion marker (see {@link PruneMarkers}). */
     public static Topology build(StreamsBuilder builder, Topics topics, Duration markerRetention) {
-        KTable<String, Customer> customers = latest(builder, topics.customerEvents(), topics.deadLetters(),
+        KTable<String, CustomerRow> customers = latest(builder, topics.customerEvents(), topics.deadLetters(),
                 "customer", EventParser::customer, CUSTOMERS, CUSTOMER_STORE, markerRetention);
         KTable<String, Order> orders = latest(builder, topics.orderEvents(), topics.deadLetters(),
                 "order", EventParser::order, ORDERS, ORDER_STORE, markerRetention);
@@ -100,7 +101,7 @@ public final class ReadModelTopology {
 
     private static <R extends Row> void changes(KTable<String, R> table, String name, String topic, Serde<R> serde) {
         table.toStream(Named.as(name + "-changes"))
-                .processValues(() -> new RowChange<R>(), Named.as(name + "-change-headers"))
+                .processValues(ReadModelFormat::<R>encoder, Named.as(name + "-change-headers"))
                 .to(topic, Produced.with(Serdes.String(), serde).withName(name + "-rows"));
     }
 }

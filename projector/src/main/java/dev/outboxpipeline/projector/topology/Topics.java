@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector.topology;
 
+import dev.outboxpipeline.contract.TopicNames;
+
 import java.util.List;
 
 /**
@@ -14,8 +16,9 @@ public record Topics(String customerEvents, String orderEvents, String deadLette
     }
 
     public static Topics withPrefix(String prefix) {
-        return new Topics(prefix + "outbox.event.customer", prefix + "outbox.event.order", prefix + "projector.dlq",
-                prefix + "readmodel.customer", prefix + "readmodel.purchase_order", prefix + "readmodel.order_view");
+        return new Topics(prefix + TopicNames.eventTopic(TopicNames.CUSTOMER), prefix + TopicNames.eventTopic(TopicNames.ORDER),
+                prefix + TopicNames.PROJECTOR_DEAD_LETTERS, prefix + TopicNames.readModelTopic("customer"),
+                prefix + TopicNames.readModelTopic("purchase_order"), prefix + TopicNames.readModelTopic("order_view"));
     }
 
     public List<String> events() {

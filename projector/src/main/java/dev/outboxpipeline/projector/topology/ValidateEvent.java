@@ -1,5 +1,7 @@
 package dev.outboxpipeline.projector.topology;
 
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -31,11 +33,11 @@ final class ValidateEvent<T> implements FixedKeyProcessor<String, byte[], Parsed
             context.forward(record.withValue(Parsed.ok(row)));
         } catch (PoisonEventException e) {
             RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-            headers.add(EventHeaders.DLQ_REASON, EventHeaders.utf8(e.getMessage()));
+            headers.add(EventHeaders.DLQ_REASON, EventRecord.utf8(e.getMessage()));
             context.recordMetadata().ifPresent((RecordMetadata m) -> {
-                headers.add(EventHeaders.DLQ_TOPIC, EventHeaders.utf8(m.topic()));
-                headers.add(EventHeaders.DLQ_PARTITION, EventHeaders.utf8(m.partition()));
-                headers.add(EventHeaders.DLQ_OFFSET, EventHeaders.utf8(m.offset()));
+                headers.add(EventHeaders.DLQ_TOPIC, EventRecord.utf8(m.topic()));
+                headers.add(EventHeaders.DLQ_PARTITION, EventRecord.utf8(m.partition()));
+                headers.add(EventHeaders.DLQ_OFFSET, EventRecord.utf8(m.offset()));
             });
             context.forward(record.withValue(Parsed.<T>poison(e.getMessage(), record.value())).withHeaders(headers));
         }

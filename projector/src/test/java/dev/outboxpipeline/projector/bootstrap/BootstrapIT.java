@@ -3,8 +3,11 @@ package dev.outboxpipeline.projector.bootstrap;
 import dev.outboxpipeline.config.ConfigException;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.fixtures.TestDatabase;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
@@ -13,17 +16,12 @@ import dev.outboxpipeline.projector.DeadLetterCount;
 import dev.outboxpipeline.projector.EventProducer;
 import dev.outboxpipeline.projector.SinkRows;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.sink.SinkIdentity;
 import dev.outboxpipeline.projector.sink.SinkWriter;
-import dev.outboxpipeline.projector.topology.EventHeaders;
 import dev.outboxpipeline.projector.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +29,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,13 +46,8 @@ class BootstrapIT {
     private final Topics topics = Topics.withPrefix(name + ".");
 
     BootstrapIT() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> created = new ArrayList<>(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1),
-                    Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList());
-            created.add(new NewTopic(topics.deadLetters(), Optional.of(1), Optional.empty()));
-            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
-        }
+        CompactedTopics.create(CompactedTopics.adminConfig(kafka.bootstrapServers()), topics.readModel(), 1,
+                List.of(topics.deadLetters()));
     }
 
     // Regression: a bootstrap of topics holding an order total of 1e20 exited with "numeric field overflow".
@@ -112,18 +102,15 @@ class BootstrapIT {
     }
 
     private JdbcSettings newSink(String suffix) {
-        JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name + "_" + suffix),
-                postgres.user(), postgres.password());
-        Migrations.migrate(Database.SINK, sink);
-        return sink;
+        return TestDatabase.migratedAs(Database.SINK, postgres, name + "_" + suffix).settings();
     }
 
     private ProducerRecord<String, byte[]> order(String id, String total) {
         Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
-                List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), 1, System.currentTimeMillis());
+                List.of(new LineItem(1, "sku-1", 1, new BigDecimal(total))), 1, System.currentTimeMillis());
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.VERSION, EventHeaders.utf8(1));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(System.currentTimeMillis()));
+        h.add(EventHeaders.VERSION, EventRecord.utf8(1));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));
         return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, id, Json.write(o), h);
     }
 }

@@ -1,6 +1,6 @@
 package dev.outboxpipeline.projector.sink;
 
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +44,7 @@ class BatchesTest {
 
     private Change upsert(long version) {
         return new Change(SinkTable.CUSTOMER, TP, offset++, id, version,
-                Customer.of(id.toString(), "n" + version, "e", version, 0), 0);
+                CustomerRow.of(id.toString(), "n" + version, "e", version, 0), 0);
     }
 
     private Change delete(long version) {

@@ -1,33 +1,34 @@
 package dev.outboxpipeline.projector.sink;
 
 import dev.outboxpipeline.config.JdbcSettings;
+import dev.outboxpipeline.contract.EventHeaders;
+import dev.outboxpipeline.contract.EventRecord;
 import dev.outboxpipeline.db.Database;
-import dev.outboxpipeline.db.Migrations;
+import dev.outboxpipeline.fixtures.TestDatabase;
+import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.infra.KafkaBroker;
 import dev.outboxpipeline.infra.PostgresServer;
 import dev.outboxpipeline.infra.SharedServers;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.EventProducer;
 import dev.outboxpipeline.projector.SinkRows;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
+import dev.outboxpipeline.projector.model.LineItem;
 import dev.outboxpipeline.projector.model.Order;
-import dev.outboxpipeline.projector.model.OrderLine;
 import dev.outboxpipeline.projector.model.OrderView;
-import dev.outboxpipeline.projector.topology.EventHeaders;
+import dev.outboxpipeline.projector.topology.HeaderValues;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -35,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,19 +53,12 @@ class SinkWriterIT {
     private final PostgresServer postgres = SharedServers.postgres();
     private final String name = "sinkwriter_" + COUNT.incrementAndGet() + "_" + ProcessHandle.current().pid();
     private final Topics topics = Topics.withPrefix(name + ".");
-    private final JdbcSettings sink = JdbcSettings.of(JdbcSettings.SINK, postgres.createDatabase(name),
-            postgres.user(), postgres.password());
+    private final JdbcSettings sink = TestDatabase.migratedAs(Database.SINK, postgres, name).settings();
     private final SinkRows rows = new SinkRows(sink);
 
     SinkWriterIT() throws Exception {
-        Migrations.migrate(Database.SINK, sink);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> created = new ArrayList<>(topics.readModel().stream().map(t -> new NewTopic(t, Optional.of(1),
-                    Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList());
-            created.add(new NewTopic(topics.deadLetters(), Optional.of(1), Optional.empty()));
-            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
-        }
+        CompactedTopics.create(CompactedTopics.adminConfig(kafka.bootstrapServers()), topics.readModel(), 1,
+                List.of(topics.deadLetters()));
     }
 
     // Regression: the usual JDBC sink splits a batch into upserts and deletes, so an update then a
@@ -142,9 +135,9 @@ class SinkWriterIT {
         assertThat(rows.query("SELECT id::text FROM purchase_order")).containsExactlyInAnyOrder(good, after);
         List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), 2);
         assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(overflow, "not-a-uuid");
-        assertThat(dead).anySatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_REASON))
+        assertThat(dead).anySatisfy(r -> assertThat(HeaderValues.text(r.headers(), EventHeaders.DLQ_REASON))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("numeric field overflow")));
-        assertThat(dead).allSatisfy(r -> assertThat(EventHeaders.text(r.headers(), EventHeaders.DLQ_TOPIC))
+        assertThat(dead).allSatisfy(r -> assertThat(HeaderValues.text(r.headers(), EventHeaders.DLQ_TOPIC))
                 .hasValue(topics.purchaseOrderRows()));
         assertThat(registry.counter(SinkMetrics.DEAD_LETTERS).count()).isEqualTo(2);
     }
@@ -228,7 +221,7 @@ class SinkWriterIT {
     }
 
     private ProducerRecord<String, byte[]> customer(String id, String name, long version) {
-        Customer c = Customer.of(id, name, name + "@example.com", version, System.currentTimeMillis());
+        CustomerRow c = CustomerRow.of(id, name, name + "@example.com", version, System.currentTimeMillis());
         return new ProducerRecord<>(topics.customerRows(), null, null, id, Json.write(c), headers(version));
     }
 
@@ -238,7 +231,7 @@ class SinkWriterIT {
 
     private ProducerRecord<String, byte[]> order(String id, String total, long version) {
         Order o = Order.of(id, UUID.randomUUID().toString(), "PLACED", new BigDecimal(total),
-                List.of(new OrderLine(1, "sku-1", 1, new BigDecimal(total))), version, System.currentTimeMillis());
+                List.of(new LineItem(1, "sku-1", 1, new BigDecimal(total))), version, System.currentTimeMillis());
         return new ProducerRecord<>(topics.purchaseOrderRows(), null, null, id, Json.write(o), headers(version));
     }
 
@@ -271,8 +264,8 @@ class SinkWriterIT {
 
     private static RecordHeaders headers(long version) {
         RecordHeaders h = new RecordHeaders();
-        h.add(EventHeaders.VERSION, EventHeaders.utf8(version));
-        h.add(EventHeaders.SOURCE_TS_MS, EventHeaders.utf8(System.currentTimeMillis()));
+        h.add(EventHeaders.VERSION, EventRecord.utf8(version));
+        h.add(EventHeaders.SOURCE_TS_MS, EventRecord.utf8(System.currentTimeMillis()));
         return h;
     }
 }

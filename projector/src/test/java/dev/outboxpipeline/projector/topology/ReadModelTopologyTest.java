@@ -1,8 +1,9 @@
 package dev.outboxpipeline.projector.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outboxpipeline.contract.EventHeaders;
 import dev.outboxpipeline.projector.Events;
-import dev.outboxpipeline.projector.model.Customer;
+import dev.outboxpipeline.projector.model.CustomerRow;
 import dev.outboxpipeline.projector.model.Json;
 import dev.outboxpipeline.projector.model.Order;
 import dev.outboxpipeline.projector.model.OrderView;
@@ -311,7 +312,7 @@ class ReadModelTopologyTest {
                 Events.headers("CustomerCreated", 1, ++clock), clock));
     }
 
-    private KeyValueStore<String, Customer> customerStore() {
+    private KeyValueStore<String, CustomerRow> customerStore() {
         return driver.getKeyValueStore(ReadModelTopology.CUSTOMER_STORE);
     }
 
@@ -338,6 +339,6 @@ class ReadModelTopologyTest {
     }
 
     private static String header(Headers headers, String name) {
-        return EventHeaders.text(headers, name).orElse(null);
+        return HeaderValues.text(headers, name).orElse(null);
     }
 }

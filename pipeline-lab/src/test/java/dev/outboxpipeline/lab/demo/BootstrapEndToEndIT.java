@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Promise 6: a new store rebuilt from the compacted topics equals the source, and can follow live. */
-class BootstrapIT {
+class BootstrapEndToEndIT {
 
     /** A cleaner that compacts within seconds, so the test proves it replays a compacted topic. */
     private static final Map<String, String> EAGER_COMPACTION = Map.of(

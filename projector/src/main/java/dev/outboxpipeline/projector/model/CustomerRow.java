@@ -6,26 +6,26 @@ import dev.outboxpipeline.contract.TraceContext;
 import java.util.Optional;
 
 /** A customer as of one source version; {@code deleted} marks a deletion (name and email are then null). */
-public record Customer(String id, String name, String email, long version, long sourceTsMs,
+public record CustomerRow(String id, String name, String email, long version, long sourceTsMs,
                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String tracestate) implements Row {
 
-    public Customer(String id, String name, String email, long version, long sourceTsMs, boolean deleted) {
+    public CustomerRow(String id, String name, String email, long version, long sourceTsMs, boolean deleted) {
         this(id, name, email, version, sourceTsMs, deleted, null, null);
     }
 
-    public static Customer of(String id, String name, String email, long version, long sourceTsMs) {
-        return new Customer(id, name, email, version, sourceTsMs, false);
+    public static CustomerRow of(String id, String name, String email, long version, long sourceTsMs) {
+        return new CustomerRow(id, name, email, version, sourceTsMs, false);
     }
 
-    public static Customer deletedAt(String id, long version, long sourceTsMs) {
-        return new Customer(id, null, null, version, sourceTsMs, true);
+    public static CustomerRow deletedAt(String id, long version, long sourceTsMs) {
+        return new CustomerRow(id, null, null, version, sourceTsMs, true);
     }
 
     /** This row, behind which stands the write of {@code trace}. */
-    public Customer withTrace(Optional<TraceContext> trace) {
-        return new Customer(id, name, email, version, sourceTsMs, deleted, trace.map(TraceContext::traceparent).orElse(null),
+    public CustomerRow withTrace(Optional<TraceContext> trace) {
+        return new CustomerRow(id, name, email, version, sourceTsMs, deleted, trace.map(TraceContext::traceparent).orElse(null),
                 trace.flatMap(TraceContext::tracestate).orElse(null));
     }
 }

@@ -3,7 +3,7 @@ package dev.outboxpipeline.verify;
 import java.util.Map;
 
 /** A read-model row with its values normalised for comparison (numbers by value, JSON canonical). */
-record Row(String id, Map<String, String> values) {
+record NormalisedRow(String id, Map<String, String> values) {
 
     long version() {
         String v = values.get("version");

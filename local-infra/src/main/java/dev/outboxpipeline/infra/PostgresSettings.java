@@ -8,8 +8,8 @@ final class PostgresSettings {
     static final Map<String, String> SERVER = Map.of(
             "listen_addresses", "127.0.0.1",
             "wal_level", "logical",
-            "max_replication_slots", "20",
-            "max_wal_senders", "20",
+            "max_replication_slots", "100", // every relay test makes its own slot on the shared server
+            "max_wal_senders", "100",
             "max_connections", "200",
             // throwaway data: durability on crash of the machine is not needed, speed is
             "fsync", "off",

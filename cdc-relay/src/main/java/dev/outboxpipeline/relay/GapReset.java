@@ -34,7 +34,7 @@ public final class GapReset {
     /** Returns 0 when the decision was recorded, {@link #NO_GAP} when there was nothing to accept or a relay streams. */
     public static int acceptGap(RelaySettings settings, PrintWriter out) throws InterruptedException {
         SourceAdmin source = new SourceAdmin(settings.source(), settings.slotName());
-        try (TopicSetup topics = new TopicSetup(Admin.create(settings.kafka().clientConfig()), settings)) {
+        try (RelayTopicSetup topics = new RelayTopicSetup(Admin.create(settings.kafka().clientConfig()), settings)) {
             OptionalInt holder = source.slotHolder();
             if (holder.isPresent()) {
                 out.printf("a relay streams from slot %s now (server pid %d): there is no gap to accept; stop it first "

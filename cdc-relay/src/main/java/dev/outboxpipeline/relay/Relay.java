@@ -50,7 +50,7 @@ public final class Relay implements AutoCloseable {
 
     private final RelaySettings settings;
     private final SourceAdmin source;
-    private final TopicSetup topics;
+    private final RelayTopicSetup topics;
     private final RelayMetrics metrics;
     private final OffsetsTopic offsetsTopic;
     private final Runnable betweenFenceAndRead;
@@ -68,7 +68,7 @@ public final class Relay implements AutoCloseable {
     private Relay(RelaySettings settings, MeterRegistry registry, Runnable betweenFenceAndRead) {
         this.settings = settings;
         this.source = new SourceAdmin(settings.source(), settings.slotName());
-        this.topics = new TopicSetup(Admin.create(adminConfig(settings)), settings);
+        this.topics = new RelayTopicSetup(Admin.create(adminConfig(settings)), settings);
         this.metrics = new RelayMetrics(registry, source::sampleSlot);
         this.offsetsTopic = new OffsetsTopic(settings.slotOffsetsTopic(), settings.offsetsTopic(), settings.slotName());
         this.betweenFenceAndRead = betweenFenceAndRead;

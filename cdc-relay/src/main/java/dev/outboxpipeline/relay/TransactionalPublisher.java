@@ -34,7 +34,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Producer<byte[], byte[]> producer;
     private final OutboxRouter router;
     private final OffsetsTopic offsets;
-    private final TopicSetup topics;
+    private final RelayTopicSetup topics;
     private final RelayMetrics metrics;
     private final SourceTopics sourceTopics;
     private final int commitEvery;
@@ -50,7 +50,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     private boolean insideSourceTransaction;
     private RecordChangeEvent<SourceRecord> boundary;
 
-    TransactionalPublisher(Producer<byte[], byte[]> producer, OutboxRouter router, OffsetsTopic offsets, TopicSetup topics,
+    TransactionalPublisher(Producer<byte[], byte[]> producer, OutboxRouter router, OffsetsTopic offsets, RelayTopicSetup topics,
                            RelayMetrics metrics, SourceTopics sourceTopics, int commitEvery, DatabaseIdentity identity,
                            Duration transactionTimeout, int maxRequestSize) {
         this.producer = producer;
@@ -142,7 +142,7 @@ final class TransactionalPublisher implements DebeziumEngine.ChangeConsumer<Reco
     /** The event's topic, created or checked; an event too large for it becomes a dead letter. */
     private OutboxRouter.Routed checkedAgainstTopic(OutboxRouter.Event event) {
         ProducerRecord<byte[], byte[]> out = event.record();
-        TopicSetup.TopicInfo topic;
+        RelayTopicSetup.TopicInfo topic;
         String name = out.topic();
         try {
             topic = topics.ensureEventTopic(name);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * event topic that is not: compaction is what lets a new store be rebuilt from the topics. What it learns
  * about a topic (that it is fit, its {@code max.message.bytes}) is cached: no admin call per event.
  */
-final class TopicSetup implements AutoCloseable {
+final class RelayTopicSetup implements AutoCloseable {
 
     /** What the relay needs to know of a topic that passed its checks. */
     record TopicInfo(int maxMessageBytes) {
@@ -46,7 +46,7 @@ final class TopicSetup implements AutoCloseable {
     private final RelaySettings settings;
     private final Map<String, TopicInfo> ready = new ConcurrentHashMap<>();
 
-    TopicSetup(Admin admin, RelaySettings settings) {
+    RelayTopicSetup(Admin admin, RelaySettings settings) {
         this.admin = admin;
         this.settings = settings;
     }

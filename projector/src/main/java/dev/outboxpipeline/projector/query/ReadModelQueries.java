@@ -73,7 +73,7 @@ public final class ReadModelQueries {
                 } else {
                     unavailable(ctx, "the " + what + "'s partition is moving between instances");
                 }
-            } else if (!forward(ctx, where.activeHost(), path + "/" + id)) {
+            } else if (!forward(ctx, where.activeHost(), path + "/" + id, standbyHere)) {
                 if (standbyHere) {
                     answer(ctx, s, store, what, id, true);
                 } else {
@@ -106,12 +106,18 @@ public final class ReadModelQueries {
         }
     }
 
-    /** Asks the instance holding the key and relays its answer; false when it does not answer. */
-    private boolean forward(Context ctx, HostInfo owner, String path) throws InterruptedException {
+    /**
+     * Asks the instance holding the key and relays its answer; false when it does not answer, or (with a standby here
+     * to answer instead) when it answers 503: a killed instance restarted on its port answers so until it runs again.
+     */
+    private boolean forward(Context ctx, HostInfo owner, String path, boolean standbyHere) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/" + path))
                 .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(FORWARD_TIMEOUT).GET().build();
         try {
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 503 && standbyHere) {
+                return false;
+            }
             answer.headers().firstValue(STALE).ifPresent(v -> ctx.header(STALE, v));
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
             return true;

@@ -212,6 +212,14 @@ final class ChaosLine implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The state a relay's /health reports (STREAMING, STANDBY, RETRYING...), or empty when it does not answer. */
+    Optional<String> relayState(int i) {
+        return get(relayPorts[i], "/health").flatMap(body -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"").matcher(body);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        });
+    }
+
     int awaitStreamingRelay(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

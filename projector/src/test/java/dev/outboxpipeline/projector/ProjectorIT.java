@@ -231,15 +231,17 @@ class ProjectorIT {
             child = startInChildJvm(p, output, childPort);
             Process restarted = child;
             await().atMost(PATIENCE).ignoreExceptions().until(() -> get(childPort, "/health/live").statusCode() == 200);
-            int answeredByTheStarting = 0;
+            int rounds = 0;
             while (restarted.isAlive() && get(childPort, "/health").statusCode() != 200) {
                 for (String id : ids) {
                     HttpResponse<String> r = get(first.httpPort(), "/customers/" + id);
-                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    // a store being restored or moved may still say 503; a 404 would be a wrong answer
+                    assertThat(r.statusCode()).as(r.body()).isIn(200, 503);
+                    assertThat(r.body()).as("the starting instance's refusal, relayed").doesNotContain("not ready yet");
                 }
-                answeredByTheStarting++;
+                rounds++;
             }
-            assertThat(answeredByTheStarting).as("rounds of queries while the restarted instance was starting").isPositive();
+            assertThat(rounds).as("rounds of queries while the restarted instance was starting").isPositive();
         } finally {
             if (child != null) {
                 child.destroyForcibly();

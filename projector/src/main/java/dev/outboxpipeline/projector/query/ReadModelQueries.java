@@ -69,13 +69,13 @@ public final class ReadModelQueries {
             boolean standbyHere = where.standbyHosts().contains(self.get());
             if (ctx.header(FORWARDED) != null) {
                 if (standbyHere) {
-                    answer(ctx, s, store, what, id, true);
+                    answer(ctx, s, store, what, id, true, where.partition());
                 } else {
                     unavailable(ctx, "the " + what + "'s partition is moving between instances");
                 }
             } else if (!forward(ctx, where.activeHost(), path + "/" + id, standbyHere)) {
                 if (standbyHere) {
-                    answer(ctx, s, store, what, id, true);
+                    answer(ctx, s, store, what, id, true, where.partition());
                 } else {
                     unavailable(ctx, "the instance holding it (" + where.activeHost().host() + ":"
                             + where.activeHost().port() + ") does not answer");
@@ -83,13 +83,15 @@ public final class ReadModelQueries {
             }
             return;
         }
-        answer(ctx, s, store, what, id, false);
+        answer(ctx, s, store, what, id, false, where.partition());
     }
 
-    private static void answer(Context ctx, KafkaStreams s, String store, String what, String id, boolean stale) {
+    /** From the key's partition only: a store of it that is not here fails, rather than answer a wrong 404. */
+    private static void answer(Context ctx, KafkaStreams s, String store, String what, String id, boolean stale,
+                               int partition) {
         try {
             StoreQueryParameters<ReadOnlyKeyValueStore<String, Row>> query = StoreQueryParameters.fromNameAndType(store,
-                    QueryableStoreTypes.<String, Row>keyValueStore());
+                    QueryableStoreTypes.<String, Row>keyValueStore()).withPartition(partition);
             ReadOnlyKeyValueStore<String, Row> rows = s.store(stale ? query.enableStaleStores() : query);
             Row row = rows.get(id);
             if (stale) {
@@ -102,6 +104,7 @@ public final class ReadModelQueries {
                 ctx.json(row);
             }
         } catch (InvalidStateStoreException e) {
+            // not a stale answer from a store being restored: restored from scratch, it would say 404 wrongly
             unavailable(ctx, "the " + what + "'s store is being restored or moved");
         }
     }

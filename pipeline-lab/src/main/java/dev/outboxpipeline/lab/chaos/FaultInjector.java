@@ -92,8 +92,9 @@ final class FaultInjector {
             Optional<Integer> during = line.streamingRelay();
             long logBefore = logSize(relay);
             relay.resume();
+            // just woken, the zombie still says STREAMING until it notices: ask it what it does once it has
+            String zombie = during.isPresent() ? zombieFate(victim, logBefore) : "streams again (no standby took the slot)";
             int next = line.awaitStreamingRelay(RECOVER_TIMEOUT);
-            String zombie = next == victim ? "streams again (no standby took the slot)" : zombieFate(victim, logBefore);
             return done(Fault.RELAY_PAUSE, relay.name(), start, -1, "paused " + ChaosTimeouts.RELAY_PAUSE.toSeconds()
                     + " s (transaction timeout " + ChaosTimeouts.TRANSACTION_TIMEOUT.toSeconds() + " s); streaming during"
                     + " the pause: " + during.map(i -> line.relay(i).name()).orElse("none") + "; after SIGCONT: "

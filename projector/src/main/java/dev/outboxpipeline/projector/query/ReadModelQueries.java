@@ -94,6 +94,11 @@ public final class ReadModelQueries {
                     QueryableStoreTypes.<String, Row>keyValueStore()).withPartition(partition);
             ReadOnlyKeyValueStore<String, Row> rows = s.store(stale ? query.enableStaleStores() : query);
             Row row = rows.get(id);
+            if (stale && row == null) {
+                // a standby may lag, or be restored from scratch after an unclean stop: it cannot say "no such row"
+                unavailable(ctx, "the standby here has no " + what + " " + id + " (yet) while the active instance does not answer");
+                return;
+            }
             if (stale) {
                 ctx.header(STALE, "answered by a standby replica while the active instance does not answer;"
                         + " it may lag behind");

@@ -122,7 +122,7 @@ final class FaultInjector {
     }
 
     private static final java.util.regex.Pattern FENCING = java.util.regex.Pattern.compile(
-            "(?i)fenced|epoch|transaction.*(timed out|abort)|TransactionAbortable");
+            "ProducerFenced|(?i:fenced by|old epoch|producer epoch)|TransactionAbortable|(?i:transaction.*timed out)");
 
     private static long logSize(ChildJvm child) {
         try {

@@ -50,6 +50,9 @@ public final class Connections {
                     + s.variablePrefix() + "_PASSWORD";
         } else if (state.equals("3D000")) {
             hint = "the database does not exist: create it or fix the database name in " + s.urlVariable();
+        } else if (notAcceptingConnections(state)) {
+            hint = "the database is not accepting connections now (e.g. ALLOW_CONNECTIONS false, or too many clients):"
+                    + " it is waited for; if it stays so, allow connections again";
         } else if (hasCause(e, UnknownHostException.class)) {
             hint = "unknown host: fix the host in " + s.urlVariable();
         } else if (state.startsWith("08") || hasCause(e, ConnectException.class)) {
@@ -59,8 +62,17 @@ public final class Connections {
         }
         String message = "cannot connect to " + where + " (" + Secrets.maskInText(e.getMessage(), s.password()) + "): " + hint;
         // 57P03: the server is starting up or shutting down; it will answer
-        return state.startsWith("08") || state.equals("57P03") || hasCause(e, ConnectException.class)
+        return state.startsWith("08") || state.equals("57P03") || notAcceptingConnections(state)
+                || hasCause(e, ConnectException.class)
                 ? new DatabaseUnreachableException(message) : new ConfigException(message, null);
+    }
+
+    /**
+     * At connection time, 55000 is a database with ALLOW_CONNECTIONS false (an operator's outage) and 53300 a server
+     * out of connection slots: both pass, so a service waits rather than exits.
+     */
+    private static boolean notAcceptingConnections(String state) {
+        return state.equals("55000") || state.equals("53300");
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

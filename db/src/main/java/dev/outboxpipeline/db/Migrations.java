@@ -36,9 +36,23 @@ public final class Migrations {
                     current == null ? "none" : current.getVersion().getVersion(),
                     result.migrationsExecuted);
         } catch (FlywayException e) {
-            throw new ConfigException("migrating the " + database.label() + " database at " + settings.safeUrl()
-                    + " failed: " + Secrets.maskInText(e.getMessage(), settings.password()), e);
+            String message = "migrating the " + database.label() + " database at " + settings.safeUrl()
+                    + " failed: " + Secrets.maskInText(e.getMessage(), settings.password());
+            // the database went away after the check (a restart, an outage): to be waited for, not fixed
+            if (unreachable(settings, e)) {
+                throw new DatabaseUnreachableException(message);
+            }
+            throw new ConfigException(message, e);
         }
+    }
+
+    private static boolean unreachable(JdbcSettings settings, Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && Connections.explain(settings, sql) instanceof DatabaseUnreachableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Flyway configured for this database's migrations; tests and {@code migrate} use the same. */

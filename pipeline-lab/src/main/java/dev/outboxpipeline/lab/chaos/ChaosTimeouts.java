@@ -5,14 +5,11 @@ import java.time.Duration;
 /** The timeouts a chaos run sets on the line, and the spacing of faults that follows from them. */
 public final class ChaosTimeouts {
 
-    /** The relay's Kafka transaction timeout (and the broker's maximum): short, so a paused relay becomes a zombie. */
-    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * The brokers' {@code transaction.max.timeout.ms}. It should be {@link #TRANSACTION_TIMEOUT}, but the relay on
-     * main hard-codes a 5-minute transaction timeout (ignoring KAFKA_TRANSACTION_TIMEOUT_MS) and loops on the broker's
-     * refusal; until it reads RELAY_KAFKA_TRANSACTION_TIMEOUT the brokers must allow 5 minutes.
+     * The relay's Kafka transaction timeout and the brokers' {@code transaction.max.timeout.ms}: short, so a paused
+     * relay's open transaction is aborted by the coordinator while it sleeps, and the zombie is fenced when it wakes.
      */
-    public static final Duration BROKER_TRANSACTION_MAX_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     /** The source's wal_sender_timeout: after it, PostgreSQL drops a paused relay's connection and a standby may take the slot. */
     public static final Duration WAL_SENDER_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration RELAY_PAUSE = TRANSACTION_TIMEOUT.plusSeconds(10);

@@ -8,6 +8,7 @@ import java.util.UUID;
 final class FaultInjector {
 
     private static final Duration RECOVER_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration ZOMBIE_WAIT = Duration.ofSeconds(60);
 
     private final ChaosLine line;
     private final long runStart;
@@ -90,13 +91,56 @@ final class FaultInjector {
             relay.pause();
             Pause.of(ChaosTimeouts.RELAY_PAUSE);
             Optional<Integer> during = line.streamingRelay();
+            long logBefore = logSize(relay);
             relay.resume();
+            // just woken, the zombie still says STREAMING until it notices: ask it what it does once it has
+            String zombie = during.isPresent() ? zombieFate(victim, logBefore) : "streams again (no standby took the slot)";
             int next = line.awaitStreamingRelay(RECOVER_TIMEOUT);
             return done(Fault.RELAY_PAUSE, relay.name(), start, -1, "paused " + ChaosTimeouts.RELAY_PAUSE.toSeconds()
-                    + " s; streaming during the pause: " + during.map(i -> line.relay(i).name()).orElse("none")
-                    + "; after SIGCONT: " + line.relay(next).name());
+                    + " s (transaction timeout " + ChaosTimeouts.TRANSACTION_TIMEOUT.toSeconds() + " s); streaming during"
+                    + " the pause: " + during.map(i -> line.relay(i).name()).orElse("none") + "; after SIGCONT: "
+                    + line.relay(next).name() + "; the zombie " + zombie);
         } finally {
             supervisor.release(relay);
+        }
+    }
+
+    /**
+     * What the woken zombie did: it must stop streaming (a standby holds the slot) and its producer be fenced, which
+     * its log shows; the history check proves none of its writes became visible.
+     */
+    private String zombieFate(int victim, long logBefore) {
+        long deadline = System.nanoTime() + ZOMBIE_WAIT.toNanos(); // a detail of the report: not worth a long wait
+        Optional<String> state = line.relayState(victim);
+        while (!state.equals(Optional.of("STANDBY")) && System.nanoTime() < deadline) {
+            Pause.of(Duration.ofMillis(500));
+            state = line.relayState(victim);
+        }
+        String fencing = newLogLines(line.relay(victim), logBefore).stream()
+                .filter(l -> FENCING.matcher(l).find()).findFirst()
+                .map(l -> "logged: " + (l.length() > 240 ? l.substring(0, 240) + "..." : l)).orElse("logged no fencing");
+        return "is " + state.orElse("not answering") + ", " + fencing;
+    }
+
+    private static final java.util.regex.Pattern FENCING = java.util.regex.Pattern.compile(
+            "ProducerFenced|(?i:fenced by|old epoch|producer epoch)|TransactionAbortable|(?i:transaction.*timed out)");
+
+    private static long logSize(ChildJvm child) {
+        try {
+            return java.nio.file.Files.size(child.log());
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static java.util.List<String> newLogLines(ChildJvm child, long from) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(child.log().toFile(), "r")) {
+            f.seek(Math.min(from, f.length()));
+            byte[] rest = new byte[(int) Math.min(f.length() - f.getFilePointer(), 4 << 20)];
+            f.readFully(rest);
+            return new String(rest, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (java.io.IOException e) {
+            return java.util.List.of();
         }
     }
 

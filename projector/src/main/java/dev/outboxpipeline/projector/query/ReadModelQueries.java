@@ -69,13 +69,13 @@ public final class ReadModelQueries {
             boolean standbyHere = where.standbyHosts().contains(self.get());
             if (ctx.header(FORWARDED) != null) {
                 if (standbyHere) {
-                    answer(ctx, s, store, what, id, true);
+                    answer(ctx, s, store, what, id, true, where.partition());
                 } else {
                     unavailable(ctx, "the " + what + "'s partition is moving between instances");
                 }
-            } else if (!forward(ctx, where.activeHost(), path + "/" + id)) {
+            } else if (!forward(ctx, where.activeHost(), path + "/" + id, standbyHere)) {
                 if (standbyHere) {
-                    answer(ctx, s, store, what, id, true);
+                    answer(ctx, s, store, what, id, true, where.partition());
                 } else {
                     unavailable(ctx, "the instance holding it (" + where.activeHost().host() + ":"
                             + where.activeHost().port() + ") does not answer");
@@ -83,15 +83,22 @@ public final class ReadModelQueries {
             }
             return;
         }
-        answer(ctx, s, store, what, id, false);
+        answer(ctx, s, store, what, id, false, where.partition());
     }
 
-    private static void answer(Context ctx, KafkaStreams s, String store, String what, String id, boolean stale) {
+    /** From the key's partition only: a store of it that is not here fails, rather than answer a wrong 404. */
+    private static void answer(Context ctx, KafkaStreams s, String store, String what, String id, boolean stale,
+                               int partition) {
         try {
             StoreQueryParameters<ReadOnlyKeyValueStore<String, Row>> query = StoreQueryParameters.fromNameAndType(store,
-                    QueryableStoreTypes.<String, Row>keyValueStore());
+                    QueryableStoreTypes.<String, Row>keyValueStore()).withPartition(partition);
             ReadOnlyKeyValueStore<String, Row> rows = s.store(stale ? query.enableStaleStores() : query);
             Row row = rows.get(id);
+            if (stale && row == null) {
+                // a standby may lag, or be restored from scratch after an unclean stop: it cannot say "no such row"
+                unavailable(ctx, "the standby here has no " + what + " " + id + " (yet) while the active instance does not answer");
+                return;
+            }
             if (stale) {
                 ctx.header(STALE, "answered by a standby replica while the active instance does not answer;"
                         + " it may lag behind");
@@ -102,16 +109,23 @@ public final class ReadModelQueries {
                 ctx.json(row);
             }
         } catch (InvalidStateStoreException e) {
+            // not a stale answer from a store being restored: restored from scratch, it would say 404 wrongly
             unavailable(ctx, "the " + what + "'s store is being restored or moved");
         }
     }
 
-    /** Asks the instance holding the key and relays its answer; false when it does not answer. */
-    private boolean forward(Context ctx, HostInfo owner, String path) throws InterruptedException {
+    /**
+     * Asks the instance holding the key and relays its answer; false when it does not answer, or (with a standby here
+     * to answer instead) when it answers 503: a killed instance restarted on its port answers so until it runs again.
+     */
+    private boolean forward(Context ctx, HostInfo owner, String path, boolean standbyHere) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/" + path))
                 .header(FORWARDED, self.get().host() + ":" + self.get().port()).timeout(FORWARD_TIMEOUT).GET().build();
         try {
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 503 && standbyHere) {
+                return false;
+            }
             answer.headers().firstValue(STALE).ifPresent(v -> ctx.header(STALE, v));
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
             return true;

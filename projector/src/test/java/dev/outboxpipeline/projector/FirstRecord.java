@@ -27,7 +27,7 @@ public final class FirstRecord {
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            await().atMost(patience).until(() -> {
+            await().atMost(patience).dontCatchUncaughtExceptions().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
                 return !read.isEmpty();
             });

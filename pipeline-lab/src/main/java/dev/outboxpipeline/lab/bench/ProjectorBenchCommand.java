@@ -50,10 +50,12 @@ public final class ProjectorBenchCommand extends ReportingBench {
     private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofMinutes(10);
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Steady events per second (default ${DEFAULT-VALUE}).")
-    private int rate;
+    @Option(names = "--rate", split = ",", defaultValue = "1000,5000", paramLabel = "RATE[,RATE…]",
+            description = "Steady events per second, one run each (default ${DEFAULT-VALUE}).")
+    private List<Integer> rates;
 
-    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds at the steady rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "30",
+            description = "Measured seconds at the steady rate; 0 skips the steady runs (default ${DEFAULT-VALUE}).")
     private int seconds;
 
     @Option(names = "--warmup", defaultValue = "10", description = "Unmeasured seconds first (default ${DEFAULT-VALUE}).")
@@ -69,19 +71,25 @@ public final class ProjectorBenchCommand extends ReportingBench {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     private int partitions;
 
+    @Option(names = "--analytics", description = "Run the analytics too (off by default: `bench analytics` measures their cost).")
+    private boolean analytics;
+
     private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         out.println("machine load before: " + Machine.load());
-        report.setting("projector", "rate", rate);
+        report.setting("projector", "rates", rates);
         report.setting("projector", "seconds", seconds);
         report.setting("projector", "backlog", backlog);
+        report.setting("projector", "analytics", analytics);
         try (BenchServers servers = BenchServers.postgresAndKafka("bench-projector", bench.env())) {
             int run = 0;
-            for (String interval : commitIntervals) {
-                steady(servers, ++run, dev.outboxpipeline.config.Durations.parse("--commit-interval", interval));
+            for (int rate : seconds > 0 ? rates : List.<Integer>of()) {
+                for (String interval : commitIntervals) {
+                    steady(servers, ++run, rate, dev.outboxpipeline.config.Durations.parse("--commit-interval", interval));
+                }
             }
             Topics filled = catchUp(servers);
             sinkAlone(servers, filled);
@@ -90,7 +98,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
         return 0;
     }
 
-    private void steady(BenchServers servers, int run, Duration commitInterval) throws Exception {
+    private void steady(BenchServers servers, int run, int rate, Duration commitInterval) throws Exception {
         Topics topics = Topics.withPrefix("steady" + run + ".");
         ProjectorSettings settings = settings(servers, "steady" + run, topics).withCommitInterval(commitInterval);
         BenchShop shop = new BenchShop(topics);
@@ -109,9 +117,13 @@ public final class ProjectorBenchCommand extends ReportingBench {
             long ticks = (warmup + seconds) * 1000L / TICK.toMillis();
             long next = System.nanoTime();
             long sent = 0;
+            long cpu = 0;
+            long measuredSent = 0;
             for (long t = 0; t < ticks; t++) {
                 if (t == warmup * 1000L / TICK.toMillis()) {
                     lags.measure(true);
+                    cpu = CpuClock.jvmNanos();
+                    measuredSent = sent;
                 }
                 List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
                 for (int i = 0; i < perTick; i++) {
@@ -123,14 +135,18 @@ public final class ProjectorBenchCommand extends ReportingBench {
                 LockSupport.parkNanos(next - System.nanoTime());
             }
             long behindAtEnd = (System.nanoTime() - next) / 1_000_000;
+            double cpuPerEvent = (CpuClock.jvmNanos() - cpu) / 1e6 / (sent - measuredSent);
             await(() -> lags.count() > 0 && projectorIdle(settings.sink()));
             lags.measure(false);
             out.printf("steady %d events/s, commit interval %d ms: %d events sent, %d sink changes measured over %d s;"
-                            + " end-to-end lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (producer %d ms behind schedule)%n",
+                            + " end-to-end lag p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (producer %d ms behind schedule);"
+                            + " %.3f ms CPU per event (this JVM, broker and producer included)%n",
                     rate, commitInterval.toMillis(), sent, lags.count(), seconds, lags.percentile(50),
-                    lags.percentile(95), lags.percentile(99), lags.percentile(100), Math.max(0, behindAtEnd));
+                    lags.percentile(95), lags.percentile(99), lags.percentile(100), Math.max(0, behindAtEnd), cpuPerEvent);
             out.flush();
-            report.lag(lags.run(String.format("%d events/s, commit interval %d ms", rate, commitInterval.toMillis())));
+            String name = String.format("%d events/s, commit interval %d ms", rate, commitInterval.toMillis());
+            report.lag(lags.run(name));
+            report.figure("projector", "CPU per event at " + name, cpuPerEvent, "ms (bench JVM, broker and producer included)");
         }
     }
 
@@ -154,20 +170,23 @@ public final class ProjectorBenchCommand extends ReportingBench {
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
         Machine.resetPeakRss(Machine.thisProcess());
         long started = System.nanoTime();
+        long cpu = CpuClock.jvmNanos();
         try (Projector projector = Projector.start(settings, registry)) {
             await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == customers
                     && count(settings.sink(), "SELECT count(*) FROM order_view WHERE customer_name IS NOT NULL") == orders);
             double elapsed = (System.nanoTime() - started) / 1e9;
+            double cpuPerEvent = (CpuClock.jvmNanos() - cpu) / 1e6 / backlog;
             double rows = registry.counter("projector.rows.apply").count();
             long rss = Machine.peakRssMiB(Machine.thisProcess());
             out.printf("catch-up of %d events (%d customers, %d orders): %.1f s from start to the last row,"
-                            + " %.0f events/s through Streams and the sink, %.0f rows applied (%.0f rows/s),"
-                            + " batch apply p99 %.0f ms, peak RSS %s (this JVM, broker included)%n",
-                    backlog, customers, orders, elapsed, backlog / elapsed, rows, rows / elapsed,
+                            + " %.0f events/s through Streams and the sink, %.3f ms CPU per event (this JVM, broker included),"
+                            + " %.0f rows applied (%.0f rows/s), batch apply p99 %.0f ms, peak RSS %s (this JVM, broker included)%n",
+                    backlog, customers, orders, elapsed, backlog / elapsed, cpuPerEvent, rows, rows / elapsed,
                     registry.timer("projector.batch.apply").takeSnapshot().percentileValues()[1].value(TimeUnit.MILLISECONDS),
                     RelayBenchCommand.mib(rss));
             out.flush();
             report.rate("projector", "catch-up", backlog / elapsed, "events/s", rss, "bench JVM, broker included");
+            report.figure("projector", "catch-up CPU per event", cpuPerEvent, "ms (bench JVM, broker included)");
         }
         return topics;
     }
@@ -207,7 +226,8 @@ public final class ProjectorBenchCommand extends ReportingBench {
         CompactedTopics.create(servers.kafka().clientConfig(), topics.events(), partitions);
         JdbcSettings sink = servers.emptySink("bench_" + name);
         Path state = Files.createTempDirectory("bench-projector-state-");
-        return ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)))
+        ProjectorSettings configured = ProjectorSettings.fromEnv(Env.of(servers.environment(Map.of(), null, sink)));
+        return configured.withAnalytics(configured.analytics().withEnabled(analytics))
                 .withApplicationId("bench-" + name).withTopics(topics).withStateDir(state).withTopicPartitions(partitions);
     }
 

@@ -19,7 +19,7 @@ CLIENTS=${CLIENTS:-4}; THREADS=${THREADS:-2}
 
 "$PEER/start-pg.sh" >/dev/null; "$PEER/start-kafka.sh" >/dev/null
 psql_src -d postgres -tAc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name='$SLOT'" >/dev/null
-psql_src -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql_src -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
 topics() { kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" "$@"; }
 topics --delete --if-exists --topic "$TOPIC" >/dev/null 2>&1 || true
 topics --delete --if-exists --topic "outbox.relay.offsets.$SLOT" >/dev/null 2>&1 || true

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 /** {@code ./pipeline bench all}: every benchmark, one after the other, then results.json and the charts. */
 @Command(name = "all", mixinStandardHelpOptions = true,
         header = "Every benchmark in one go, written as JSON and PNG charts.",
-        description = {"Runs bench writer, relay, projector and bootstrap one after the other, each on its own throwaway"
+        description = {"Runs bench writer, relay, projector, bootstrap and line one after the other, each on its own throwaway"
                 + " servers, and writes bench-results/<timestamp>/: results.json (every figure, with the machine's load"
                 + " and core count), summary.md (the table it ends with: every figure of the speed goals, its peak RSS"
                 + " and its goal, or why it was not measured) and PNG charts of the end-to-end lag over time, its"
@@ -62,6 +62,7 @@ final class AllBenchCommand implements Callable<Integer> {
         runs.put("projector", new Run(ProjectorBenchCommand::new,
                 "--rate", "200", "--seconds", "10", "--warmup", "3", "--backlog", "3000"));
         runs.put("bootstrap", new Run(BootstrapBenchCommand::new, "--keys", "20000"));
+        runs.put("line", new Run(LineBenchCommand::new, "--rates", "200,400", "--seconds", "5", "--warmup", "3"));
 
         List<String> failed = new ArrayList<>();
         for (var entry : runs.entrySet()) {

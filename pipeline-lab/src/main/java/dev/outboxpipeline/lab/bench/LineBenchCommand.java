@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,13 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
                 + " driver, the relay and the projector, in this JVM but PostgreSQL), then writes at each rate of --rates for"
                 + " --seconds and reports per step the end-to-end lag (source commit to sink commit: projector.event.lag)"
                 + " and whether a backlog grew (the line more than a second of load behind at the step's end). Steps stop at"
-                + " the first one the line cannot sustain.",
+                + " the first one the line cannot sustain. The first quarter of each step is not measured.",
                 "The answer: the highest rate with lag p99 < 1 s and no backlog growing."})
 public final class LineBenchCommand extends ReportingBench {
 
     private static final Duration SUSTAINED_P99 = Duration.ofSeconds(1);
     private static final Duration CATCH_UP = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration SETTLED = Duration.ofSeconds(2);
     /** Durability as in production: the embedded servers run with fsync off otherwise. */
     private static final Map<String, String> FSYNC_ON = Map.of("fsync", "on", "full_page_writes", "on");
 
@@ -120,11 +120,15 @@ public final class LineBenchCommand extends ReportingBench {
         }
     }
 
+    /** A quarter of the step at its rate first, unmeasured: the lags of the change of rate are not the rate's. */
     private Step step(LocalPipeline line, LoadGenerator load, AtomicLong written, int rate) throws Exception {
+        int ramp = seconds / 4;
+        if (ramp > 0) {
+            load.run(spec(rate, ramp));
+        }
         Machine.resetPeakRss(Machine.thisProcess());
         LagHistogram before = LagHistogram.read(line.projectorMetrics());
-        CompletableFuture<LoadReport> running = CompletableFuture.supplyAsync(() -> load.run(spec(rate, seconds)));
-        LoadReport done = running.get();
+        LoadReport done = load.run(spec(rate, seconds - ramp));
         PipelineStatus end = PipelineStatus.read(written::get, line);
         LagHistogram lags = LagHistogram.read(line.projectorMetrics()).since(before);
         long behind = Math.max(0, end.written() - end.relayed()) + (long) nonNegative(end.streamsBehind())
@@ -137,10 +141,18 @@ public final class LineBenchCommand extends ReportingBench {
         return LoadSpec.of((long) rate * forSeconds, clients).withKeys(keys).withRate(rate);
     }
 
+    /**
+     * Caught up and settled: nothing behind, and no row applied for {@link #SETTLED} (a starting projector reports
+     * nothing behind before its consumers have fetched).
+     */
     private static boolean awaitCaughtUp(LocalPipeline line, AtomicLong written) throws InterruptedException {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        PipelineStatus since = null;
         while (System.nanoTime() < deadline) {
-            if (PipelineStatus.read(written::get, line).caughtUp()) {
+            PipelineStatus now = PipelineStatus.read(written::get, line);
+            if (!now.caughtUp() || since == null || now.rowsApplied() != since.rowsApplied()) {
+                since = now.caughtUp() ? now : null;
+            } else if (now.atNanos() - since.atNanos() >= SETTLED.toNanos()) {
                 return true;
             }
             Thread.sleep(POLL.toMillis());

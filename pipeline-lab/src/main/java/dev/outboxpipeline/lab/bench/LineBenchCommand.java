@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Command(name = "line", mixinStandardHelpOptions = true,
         header = "The whole line's highest sustained rate: end-to-end lag p99 per write rate.",
-        description = {"Starts the whole line on this machine (both PostgreSQL with fsync on, the broker, the writer's load"
+        description = {"Starts the whole line on this machine (both PostgreSQL with fsync on unless --fsync off, the broker, the writer's load"
                 + " driver, the relay and the projector, in this JVM but PostgreSQL), then writes at each rate of --rates for"
                 + " --seconds and reports per step the end-to-end lag (source commit to sink commit: projector.event.lag)"
                 + " and whether a backlog grew (the line more than a second of load behind at the step's end). Steps stop at"
@@ -36,8 +36,6 @@ public final class LineBenchCommand extends ReportingBench {
     private static final Duration CATCH_UP = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration SETTLED = Duration.ofSeconds(2);
-    /** Durability as in production: the embedded servers run with fsync off otherwise. */
-    private static final Map<String, String> FSYNC_ON = Map.of("fsync", "on", "full_page_writes", "on");
 
     @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000,3000,4000", paramLabel = "R[,R…]",
             description = "Write rates to step through, in transactions/s, about an event each (default ${DEFAULT-VALUE}).")
@@ -52,6 +50,12 @@ public final class LineBenchCommand extends ReportingBench {
     @Option(names = "--clients", defaultValue = "8", description = "Writer clients (connections) (default ${DEFAULT-VALUE}).")
     private int clients;
 
+    @Option(names = "--fsync", defaultValue = "on", paramLabel = "on|off",
+            description = "PostgreSQL's fsync: on as in production (default), off to see what the disk costs.")
+    private Fsync fsync;
+
+    private enum Fsync { on, off }
+
     @Option(names = "--keys", defaultValue = "1000", description = "Customers the load works on (default ${DEFAULT-VALUE}).")
     private int keys;
 
@@ -62,12 +66,14 @@ public final class LineBenchCommand extends ReportingBench {
         report.setting(BenchReport.LINE, "rates", rates);
         report.setting(BenchReport.LINE, "seconds", seconds);
         report.setting(BenchReport.LINE, "clients", clients);
-        report.setting(BenchReport.LINE, "fsync", "on");
+        report.setting(BenchReport.LINE, "fsync", fsync.name());
         AtomicLong written = new AtomicLong();
-        try (LocalPipeline line = LocalPipeline.start(s -> { }, Map.of(), FSYNC_ON);
+        // durability as in production unless asked otherwise: the embedded servers run with fsync off by default
+        Map<String, String> durability = Map.of("fsync", fsync.name(), "full_page_writes", fsync.name());
+        try (LocalPipeline line = LocalPipeline.start(s -> { }, Map.of(), durability);
              LoadGenerator load = LoadGenerator.open(line.sourceSettings(), OutboxOptions.removingRows(), clients,
                      rows -> written.addAndGet(rows.size()))) {
-            out.printf("the line runs (PostgreSQL with fsync on); %d clients over %d customers%n", clients, keys);
+            out.printf("the line runs (PostgreSQL with fsync %s); %d clients over %d customers%n", fsync, clients, keys);
             out.flush();
             if (warmup > 0) {
                 load.run(spec(rates.get(0), warmup));

@@ -30,9 +30,9 @@ final class BenchReport {
     /** ms of the relay process's CPU per event of the drain. */
     static final String RELAY_CPU_PER_EVENT = "CPU per event";
     /** events/s of Debezium's engine alone on the same backlog, a consumer that does nothing, with its peak RSS. */
-    static final String ENGINE_ALONE = "engine alone";
+    static final String ENGINE_ALONE = "engine alone drain";
     /** ms of the engine's CPU per event. */
-    static final String ENGINE_CPU_PER_EVENT = "engine alone: CPU per event";
+    static final String ENGINE_CPU_PER_EVENT = "engine alone CPU per event";
     /** events/s of the projector catching up a backlog, with the peak RSS of its JVM. */
     static final String PROJECTOR_CATCH_UP = "catch-up";
     /** rows/s of the sink writer alone replaying the read-model topics. */
@@ -44,9 +44,12 @@ final class BenchReport {
     /** events/s: the highest writer rate at which the end-to-end lag p99 stays under 1 s and no backlog grows. */
     static final String LINE_SUSTAINED = "highest sustained rate";
 
-    /** The name of a relay lag percentile (ms, source commit to Kafka commit) at a steady rate: {@code relayLag(1000, 99)}. */
+    /**
+     * The name of a relay lag percentile (ms, source commit to Kafka commit) at a steady rate, {@code relayLag(1000, 99)}:
+     * "lag at 1000 events/s p99", as bench relay names its lag percentiles (the latency's name, then " p50", " p99").
+     */
     static String relayLag(int eventsPerSecond, int percentile) {
-        return "lag p" + percentile + " at " + eventsPerSecond + " events/s";
+        return "lag at " + eventsPerSecond + " events/s p" + percentile;
     }
 
     /** One figure; {@code peakRssMiB} -1 and {@code rssOf} null where not measured. */

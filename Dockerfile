@@ -13,6 +13,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/pipeline-cli/target/lib/ /app/lib/
 COPY --from=build /src/pipeline-cli/target/pipeline-cli.jar /app/pipeline-cli.jar
+COPY --from=build /src/pipeline-cli/src/main/sh/entrypoint.sh /src/pipeline-cli/src/main/sh/default-heap.sh /app/
 USER pipeline
-ENTRYPOINT ["java", "-cp", "/app/pipeline-cli.jar:/app/lib/*", "dev.outboxpipeline.cli.PipelineCommand"]
+# java -cp /app/pipeline-cli.jar:/app/lib/* dev.outboxpipeline.cli.PipelineCommand with the command's default heap
+# (relay 256 MiB, projector 512 MiB, ...: default-heap.sh); PIPELINE_JAVA_OPTS replaces it
+ENTRYPOINT ["bash", "/app/entrypoint.sh"]
 CMD ["--help"]

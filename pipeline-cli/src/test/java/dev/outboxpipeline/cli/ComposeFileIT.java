@@ -66,10 +66,45 @@ class ComposeFileIT {
                 .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
         // Failsafe runs after package: the jar the Dockerfile copies is here now
         assertThat(Path.of("target", "pipeline-cli.jar")).exists();
-        assertThat(dockerfile).contains("dev.outboxpipeline.cli.PipelineCommand");
+        // the entrypoint runs the product's command line with the command's default heap (ImageEntrypointTest)
+        assertThat(dockerfile).contains("COPY --from=build /src/pipeline-cli/src/main/sh/entrypoint.sh "
+                        + "/src/pipeline-cli/src/main/sh/default-heap.sh /app/")
+                .contains("ENTRYPOINT [\"bash\", \"/app/entrypoint.sh\"]");
+        assertThat(Files.readString(ROOT.resolve("pipeline-cli/src/main/sh/entrypoint.sh")))
+                .contains("dev.outboxpipeline.cli.PipelineCommand");
         // the launcher runs the lab, which holds the product's commands and the demo's and benchmarks' throwaway servers
         assertThat(Files.readString(ROOT.resolve("pipeline"))).contains("-pl pipeline-lab -am package")
                 .contains("dev.outboxpipeline.lab.LabCommand");
+    }
+
+    @Test
+    void everyServiceHasAMemoryLimitWithRoomBesideItsDefaultHeap() throws Exception {
+        for (var service : pipelineServices().entrySet()) {
+            List<String> command = ((List<?>) service.getValue().get("command")).stream().map(String::valueOf).toList();
+            Object limit = service.getValue().get("mem_limit");
+            assertThat(limit).as("mem_limit of %s", service.getKey()).isNotNull();
+            long heap = mebibytes(defaultHeap(command).replaceFirst("^-Xmx", ""));
+            // metaspace, code cache, thread stacks, direct buffers (and RocksDB) live beside the heap
+            assertThat(mebibytes(limit.toString())).as("mem_limit of %s against its heap of %d MiB", service.getKey(), heap)
+                    .isGreaterThanOrEqualTo(heap + 256);
+        }
+    }
+
+    /** What default-heap.sh gives the command, as the image's entrypoint applies it. */
+    private static String defaultHeap(List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$0\" && default_heap \"$@\"",
+                ROOT.resolve("pipeline-cli/src/main/sh/default-heap.sh").toString());
+        pb.command().addAll(command);
+        Process p = pb.redirectErrorStream(true).start();
+        String heap = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        assertThat(heap).as("the default heap of " + command).matches("-Xmx\\d+[mg]");
+        return heap;
+    }
+
+    private static long mebibytes(String size) {
+        long n = Long.parseLong(size.replaceAll("[^0-9]", ""));
+        return size.toLowerCase(java.util.Locale.ROOT).endsWith("g") ? n * 1024 : n;
     }
 
     private static void loadSettings(List<?> command, Env env) {

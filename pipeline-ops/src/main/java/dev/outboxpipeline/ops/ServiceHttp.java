@@ -7,7 +7,9 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,6 +23,16 @@ import java.util.function.Supplier;
  * port 0 picks a free one.
  */
 public final class ServiceHttp implements AutoCloseable {
+
+    /**
+     * Jetty's threads, acceptor and selectors included (Javalin's default is 250). Requests beyond them wait in
+     * Jetty's queue with their bodies unread, so the bodies on the heap are bounded: at most this many times the
+     * largest body a route reads (the writer's: 1 MB), 32 MB here. A writer's requests wait for one of its
+     * {@code WRITER_DB_POOL_SIZE} connections anyway.
+     */
+    public static final int MAX_THREADS = 32;
+    private static final int MIN_THREADS = 4;
+    private static final Duration IDLE_THREAD_TIMEOUT = Duration.ofMinutes(1);
 
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
@@ -47,6 +59,9 @@ public final class ServiceHttp implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = false;
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, (int) IDLE_THREAD_TIMEOUT.toMillis());
+            threads.setName(service + "-http");
+            config.jetty.threadPool = threads;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
         });
         app.get("/health", ctx -> {

@@ -190,6 +190,7 @@ public final class Projector implements RunningService {
     static Properties streamsConfig(ProjectorSettings s, HostInfo self) {
         Properties p = new Properties();
         p.putAll(s.kafka().clientConfig());
+        MemoryBounds.applyToStreams(p);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());

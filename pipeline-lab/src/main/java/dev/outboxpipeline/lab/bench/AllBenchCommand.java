@@ -23,9 +23,11 @@ import java.util.function.Supplier;
 /** {@code ./pipeline bench all}: every benchmark, one after the other, then results.json and the charts. */
 @Command(name = "all", mixinStandardHelpOptions = true,
         header = "Every benchmark in one go, written as JSON and PNG charts.",
-        description = {"Runs bench writer, relay, projector and bootstrap one after the other, each on its own throwaway"
+        description = {"Runs bench writer, relay, projector, bootstrap and line one after the other, each on its own throwaway"
                 + " servers, and writes bench-results/<timestamp>/: results.json (every figure, with the machine's load"
-                + " and core count) and PNG charts of the end-to-end lag over time, its distribution, and the rates.",
+                + " and core count), summary.md (the table it ends with: every figure of the speed goals, its peak RSS"
+                + " and its goal, or why it was not measured) and PNG charts of the end-to-end lag over time, its"
+                + " distribution, and the rates.",
                 "--quick uses small sizes (a few minutes in all): a smoke run, not figures to quote."})
 final class AllBenchCommand implements Callable<Integer> {
 
@@ -60,6 +62,7 @@ final class AllBenchCommand implements Callable<Integer> {
         runs.put("projector", new Run(ProjectorBenchCommand::new,
                 "--rate", "200", "--seconds", "10", "--warmup", "3", "--backlog", "3000"));
         runs.put("bootstrap", new Run(BootstrapBenchCommand::new, "--keys", "20000"));
+        runs.put("line", new Run(LineBenchCommand::new, "--rates", "200,400", "--seconds", "5", "--warmup", "3"));
 
         List<String> failed = new ArrayList<>();
         for (var entry : runs.entrySet()) {
@@ -73,16 +76,24 @@ final class AllBenchCommand implements Callable<Integer> {
             cl.parseArgs(args);
             b.reportTo(bench, report);
             try {
-                if (b.call() != 0) {
+                int exit = b.call();
+                if (exit != 0) {
                     failed.add(entry.getKey());
+                    report.failed(entry.getKey(), "exit code " + exit + "; its output above says why");
+                } else {
+                    report.ran(entry.getKey());
                 }
             } catch (Exception e) {
                 out.printf("bench %s failed: %s%n", entry.getKey(), e);
                 failed.add(entry.getKey());
+                report.failed(entry.getKey(), e.toString());
             }
         }
 
-        out.printf("%nResults in %s:%n  %s%n", dir, report.writeJson(dir, Machine.load()).getFileName());
+        String summary = BenchSummary.table(report);
+        out.printf("%nThe figures of the speed goals (machine: %s; smoke figures on a shared machine vary):%n%n%s", Machine.load(), summary);
+        Files.writeString(dir.resolve("summary.md"), summary);
+        out.printf("%nResults in %s:%n  %s%n  summary.md%n", dir, report.writeJson(dir, Machine.load()).getFileName());
         for (Path chart : BenchCharts.write(report, dir)) {
             out.printf("  %s%n", chart.getFileName());
         }

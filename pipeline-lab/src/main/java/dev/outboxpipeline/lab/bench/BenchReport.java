@@ -11,12 +11,46 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every figure of a benchmark run, as {@code bench all} writes it: results.json beside the charts. A rate carries
  * the peak resident memory of the process that achieved it, where the benchmark can read it.
  */
 final class BenchReport {
+
+    // The benchmarks and the names of the figures the speed goals name (BenchSummary's table reads them).
+    static final String WRITER = "writer";
+    static final String RELAY = "relay";
+    static final String PROJECTOR = "projector";
+    static final String BOOTSTRAP = "bootstrap";
+    static final String LINE = "line";
+    /** events/s of the relay draining its backlog, with the relay process's peak RSS. */
+    static final String RELAY_DRAIN = "drain";
+    /** ms of the relay process's CPU per event of the drain. */
+    static final String RELAY_CPU_PER_EVENT = "CPU per event";
+    /** events/s of Debezium's engine alone on the same backlog, a consumer that does nothing, with its peak RSS. */
+    static final String ENGINE_ALONE = "engine alone drain";
+    /** ms of the engine's CPU per event. */
+    static final String ENGINE_CPU_PER_EVENT = "engine alone CPU per event";
+    /** events/s of the projector catching up a backlog, with the peak RSS of its JVM. */
+    static final String PROJECTOR_CATCH_UP = "catch-up";
+    /** rows/s of the sink writer alone replaying the read-model topics. */
+    static final String SINK_ALONE = "sink writer alone";
+    /** events/s of the projector on a writer's backlog, from its first sink row until the sink equals the source. */
+    static final String BACKLOG_PROJECTOR = "projector on a writer backlog";
+    /** events/s of the relay draining that same backlog from the WAL, first to last record. */
+    static final String BACKLOG_RELAY = "relay on a writer backlog";
+    /** events/s: the highest writer rate at which the end-to-end lag p99 stays under 1 s and no backlog grows. */
+    static final String LINE_SUSTAINED = "highest sustained rate";
+
+    /**
+     * The name of a relay lag percentile (ms, source commit to Kafka commit) at a steady rate, {@code relayLag(1000, 99)}:
+     * "lag at 1000 events/s p99", as bench relay names its lag percentiles (the latency's name, then " p50", " p99").
+     */
+    static String relayLag(int eventsPerSecond, int percentile) {
+        return "lag at " + eventsPerSecond + " events/s p" + percentile;
+    }
 
     /** One figure; {@code peakRssMiB} -1 and {@code rssOf} null where not measured. */
     record Figure(String bench, String name, double value, String unit, long peakRssMiB, String rssOf) {
@@ -28,9 +62,12 @@ final class BenchReport {
 
     private final Instant started = Instant.now();
     private final Machine.Load loadBefore = Machine.load();
+    private final long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<Figure> figures = new ArrayList<>();
     private final List<LagRun> lagRuns = new ArrayList<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
+    private final java.util.Set<String> ran = new java.util.LinkedHashSet<>();
 
     synchronized void setting(String bench, String name, Object value) {
         settings.put(bench + "." + name, value);
@@ -48,12 +85,47 @@ final class BenchReport {
         lagRuns.add(run);
     }
 
+    /** {@code bench} ran (its figures may still be missing). */
+    synchronized void ran(String bench) {
+        ran.add(bench);
+    }
+
+    /** {@code bench} failed: its missing figures say why. */
+    synchronized void failed(String bench, String reason) {
+        ran.add(bench);
+        failures.put(bench, reason);
+    }
+
+    synchronized boolean didRun(String bench) {
+        return ran.contains(bench);
+    }
+
+    synchronized Optional<String> failure(String bench) {
+        return Optional.ofNullable(failures.get(bench));
+    }
+
+    /** The last figure of that name, if reported. */
+    synchronized Optional<Figure> figure(String bench, String name) {
+        Figure found = null;
+        for (Figure f : figures) {
+            if (f.bench().equals(bench) && f.name().equals(name)) {
+                found = f;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     synchronized List<Figure> figures() {
         return List.copyOf(figures);
     }
 
     synchronized List<LagRun> lagRuns() {
         return List.copyOf(lagRuns);
+    }
+
+    /** The max heap of this JVM: the bench JVM's, which holds the broker and the benchmarks that run in it. */
+    long maxHeapMiB() {
+        return maxHeapMiB;
     }
 
     Machine.Load loadBefore() {
@@ -66,7 +138,7 @@ final class BenchReport {
         json.put("started", started.toString());
         json.put("finished", Instant.now().toString());
         json.put("machine", Map.of("cores", loadBefore.cores(), "java", System.getProperty("java.version"),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"), "benchJvmMaxHeapMiB", maxHeapMiB,
                 "loadBefore", List.of(loadBefore.one(), loadBefore.five(), loadBefore.fifteen()),
                 "loadAfter", List.of(loadAfter.one(), loadAfter.five(), loadAfter.fifteen())));
         json.put("settings", settings);

@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
  * tell the lag of one stretch of the run (start-up, steady state) from the rest: the meter's own percentiles
  * cover a sliding window that mixes both. Readings are bucket bounds: "p99 at most 120 ms".
  */
-record LagHistogram(long count, double[] boundsMillis, double[] cumulative) {
+public record LagHistogram(long count, double[] boundsMillis, double[] cumulative) {
 
-    static final String METER = "projector.event.lag";
+    public static final String METER = "projector.event.lag";
 
     /** Gives the lag meter buckets; call before the projector registers it. */
-    static void enableOn(MeterRegistry registry) {
+    public static void enableOn(MeterRegistry registry) {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
@@ -31,7 +31,7 @@ record LagHistogram(long count, double[] boundsMillis, double[] cumulative) {
         });
     }
 
-    static LagHistogram read(MeterRegistry registry) {
+    public static LagHistogram read(MeterRegistry registry) {
         Timer timer = registry.find(METER).timer();
         if (timer == null) {
             return new LagHistogram(0, new double[0], new double[0]);
@@ -48,7 +48,7 @@ record LagHistogram(long count, double[] boundsMillis, double[] cumulative) {
     }
 
     /** The changes applied after {@code earlier} was read. */
-    LagHistogram since(LagHistogram earlier) {
+    public LagHistogram since(LagHistogram earlier) {
         if (earlier.cumulative.length != cumulative.length) {
             return this;
         }
@@ -60,7 +60,7 @@ record LagHistogram(long count, double[] boundsMillis, double[] cumulative) {
     }
 
     /** The bound (ms) that the fraction {@code p} of the lags stayed within; NaN without changes; +Inf beyond the last bucket. */
-    double percentileMillis(double p) {
+    public double percentileMillis(double p) {
         if (count <= 0) {
             return Double.NaN;
         }

@@ -66,9 +66,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts every part; {@code brokerOverrides} tune the broker, e.g. an eager log cleaner for compaction tests. */
     public static LocalPipeline start(Consumer<String> out, Map<String, String> brokerOverrides) {
+        return start(out, brokerOverrides, Map.of());
+    }
+
+    /** Starts every part; {@code postgresOverrides} tune both PostgreSQL servers, e.g. {@code fsync=on} for a benchmark. */
+    public static LocalPipeline start(Consumer<String> out, Map<String, String> brokerOverrides, Map<String, String> postgresOverrides) {
         LocalPipeline p = new LocalPipeline();
         try {
-            p.boot(out, brokerOverrides);
+            p.boot(out, brokerOverrides, postgresOverrides);
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -76,9 +81,9 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private void boot(Consumer<String> out, Map<String, String> brokerOverrides) {
-        source = keep(PostgresServers.start("source", out));
-        sink = keep(PostgresServers.start("sink", out));
+    private void boot(Consumer<String> out, Map<String, String> brokerOverrides, Map<String, String> postgresOverrides) {
+        source = keep(postgresOverrides.isEmpty() ? PostgresServers.start("source", out) : PostgresServers.start("source", postgresOverrides));
+        sink = keep(postgresOverrides.isEmpty() ? PostgresServers.start("sink", out) : PostgresServers.start("sink", postgresOverrides));
         out.accept("Kafka: starting a single-node KRaft broker in this process...");
         kafka = keep(KafkaBroker.start(brokerOverrides));
         out.accept("Kafka: broker on " + kafka.bootstrapServers());

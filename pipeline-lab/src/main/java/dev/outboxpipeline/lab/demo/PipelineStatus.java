@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /** One reading of the line's counters: what was written, relayed and projected, and the lags. */
-record PipelineStatus(long written, long relayed, long rowsApplied, double streamsBehind, double sinkBehind,
+public record PipelineStatus(long written, long relayed, long rowsApplied, double streamsBehind, double sinkBehind,
                       double lagP99Millis, long atNanos) {
 
-    static PipelineStatus read(LongSupplier written, LocalPipeline p) {
+    public static PipelineStatus read(LongSupplier written, LocalPipeline p) {
         var metrics = p.projectorMetrics();
         Counter rows = metrics.find("projector.rows.apply").counter();
         Gauge streams = metrics.find("projector.events.lag").gauge();
@@ -32,7 +32,7 @@ record PipelineStatus(long written, long relayed, long rowsApplied, double strea
     }
 
     /** Everything written has been relayed, processed by Streams and applied to the sink (NaN: not started). */
-    boolean caughtUp() {
+    public boolean caughtUp() {
         // rows applied: before its consumers fetch, a starting projector reports nothing behind
         return relayed >= written && rowsApplied > 0 && streamsBehind == 0 && sinkBehind == 0;
     }
@@ -41,13 +41,13 @@ record PipelineStatus(long written, long relayed, long rowsApplied, double strea
      * The start-up backlog is gone: every stage is less than a second of the load behind, and the sink applies
      * rows at the load's pace (a projector still joining its group reports nothing behind, and applies nothing).
      */
-    boolean keepingPace(PipelineStatus earlier) {
+    public boolean keepingPace(PipelineStatus earlier) {
         double perSecond = Math.max(1, rate(written, earlier.written, earlier));
         return rate(rowsApplied, earlier.rowsApplied, earlier) >= perSecond / 2
                 && written - relayed < perSecond && streamsBehind < perSecond && sinkBehind < perSecond;
     }
 
-    double rate(long now, long before, PipelineStatus earlier) {
+    public double rate(long now, long before, PipelineStatus earlier) {
         double seconds = (atNanos - earlier.atNanos) / 1e9;
         return seconds <= 0 ? 0 : (now - before) / seconds;
     }

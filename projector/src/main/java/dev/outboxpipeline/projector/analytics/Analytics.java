@@ -1,5 +1,6 @@
 package dev.outboxpipeline.projector.analytics;
 
+import dev.outboxpipeline.projector.MemoryBounds;
 import dev.outboxpipeline.projector.ProjectorSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -133,6 +134,7 @@ public final class Analytics implements AutoCloseable {
     static Properties config(ProjectorSettings s, String applicationId, HostInfo self) {
         Properties p = new Properties();
         p.putAll(s.kafka().clientConfig());
+        MemoryBounds.applyToStreams(p);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());

@@ -3,6 +3,7 @@ package dev.outboxpipeline.projector.analytics;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.Secrets;
 import dev.outboxpipeline.db.Connections;
+import dev.outboxpipeline.projector.MemoryBounds;
 import dev.outboxpipeline.projector.sink.AppliedOffsets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -70,6 +71,7 @@ final class WindowSink implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        MemoryBounds.applyToConsumer(c);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.rows = Counter.builder("analytics.rows.apply").description("window rows applied to the sink").register(registry);
         Gauge.builder("analytics.sink.lag", behind, AtomicLong::get)

@@ -4,6 +4,7 @@ import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.Secrets;
 import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.ops.Tracing;
+import dev.outboxpipeline.projector.MemoryBounds;
 import dev.outboxpipeline.projector.topology.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -82,6 +83,7 @@ public final class SinkWriter implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        MemoryBounds.applyToConsumer(c);
         // the store's id in the client id lets a bootstrap --follow see which store a group member writes
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix(config.applicationId()) + storeId(config.sink()));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());

@@ -63,6 +63,7 @@ final class AllBenchCommand implements Callable<Integer> {
                 "--rate", "200", "--seconds", "10", "--warmup", "3", "--backlog", "3000"));
         runs.put("bootstrap", new Run(BootstrapBenchCommand::new, "--keys", "20000"));
         runs.put("line", new Run(LineBenchCommand::new, "--rates", "200,400", "--seconds", "5", "--warmup", "3"));
+        runs.put("backlog", new Run(BacklogBenchCommand::new, "--events", "5000"));
 
         List<String> failed = new ArrayList<>();
         for (var entry : runs.entrySet()) {

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
         header = "Benchmarks on throwaway PostgreSQL and Kafka.",
         description = "Benchmarks that print figures (throughput, CPU, latency) on local PostgreSQL and Kafka.",
         subcommands = {AllBenchCommand.class, WriterBenchCommand.class, RelayBenchCommand.class, ProjectorBenchCommand.class,
-                AnalyticsBenchCommand.class, BootstrapBenchCommand.class, LineBenchCommand.class})
+                AnalyticsBenchCommand.class, BootstrapBenchCommand.class, LineBenchCommand.class,
+                BacklogBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand

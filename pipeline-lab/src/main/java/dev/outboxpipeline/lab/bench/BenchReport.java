@@ -25,6 +25,7 @@ final class BenchReport {
     static final String PROJECTOR = "projector";
     static final String BOOTSTRAP = "bootstrap";
     static final String LINE = "line";
+    static final String BACKLOG = "backlog";
     /** events/s of the relay draining its backlog, with the relay process's peak RSS. */
     static final String RELAY_DRAIN = "drain";
     /** ms of the relay process's CPU per event of the drain. */

@@ -39,7 +39,7 @@ final class BenchSummary {
                     "bench projector reported no catch-up rate"),
             new Row("a writer backlog: the projector from its first sink row until the sink equals the source, vs the relay"
                     + " draining it", BenchSummary::backlogRatio, "≥ 1.0: the read model is never the slowest stage",
-                    null, "no benchmark of bench all measures it yet (BenchReport.BACKLOG_PROJECTOR and BACKLOG_RELAY)"),
+                    BenchReport.BACKLOG, "bench backlog reported no rates"),
             new Row("end-to-end lag, source commit to sink commit, at `bench projector --rate`", BenchSummary::endToEndLag,
                     "p99 < 150 ms", BenchReport.PROJECTOR, "bench projector reported no steady run"),
             new Row("the highest sustained rate of the whole line on one machine (lag p99 < 1 s, no backlog growing)",
@@ -117,8 +117,8 @@ final class BenchSummary {
     }
 
     private static Optional<Cell> backlogRatio(BenchReport r) {
-        Optional<BenchReport.Figure> projector = r.figure(BenchReport.LINE, BenchReport.BACKLOG_PROJECTOR);
-        Optional<BenchReport.Figure> relay = r.figure(BenchReport.LINE, BenchReport.BACKLOG_RELAY);
+        Optional<BenchReport.Figure> projector = r.figure(BenchReport.BACKLOG, BenchReport.BACKLOG_PROJECTOR);
+        Optional<BenchReport.Figure> relay = r.figure(BenchReport.BACKLOG, BenchReport.BACKLOG_RELAY);
         if (projector.isEmpty() || relay.isEmpty() || relay.get().value() <= 0) {
             return Optional.empty();
         }

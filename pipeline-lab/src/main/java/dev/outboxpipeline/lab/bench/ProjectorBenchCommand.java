@@ -197,6 +197,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
         PrometheusMeterRegistry registry = ServiceHttp.newRegistry();
         long total = endOffsets(servers.kafka(), filled.readModel());
         long started;
+        long start = System.nanoTime();
         double firstBatch;
         try (SinkWriter writer = SinkWriter.start(new SinkWriter.Config("bench-sink-alone", sink,
                 servers.kafka().clientConfig(), filled, ProjectorSettings.DEFAULT_SINK_BATCH), registry)) {
@@ -209,6 +210,10 @@ public final class ProjectorBenchCommand extends ReportingBench {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         double rows = registry.counter("projector.rows.apply").count() - firstBatch;
+        if (rows == 0) { // a small backlog fits the first batch: count it, group join included
+            rows = firstBatch;
+            elapsed = (started - start) / 1e9;
+        }
         long rss = Machine.peakRssMiB(Machine.thisProcess());
         out.printf("sink writer alone, replaying readmodel.* into an empty database: %.0f rows after the first batch in %.1f s,"
                         + " %.0f rows/s (batches of up to %d; batch apply p50 %.0f ms, p99 %.0f ms), peak RSS %s (this JVM,"

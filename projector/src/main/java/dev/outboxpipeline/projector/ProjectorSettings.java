@@ -31,10 +31,11 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
     public static final int DEFAULT_HTTP_PORT = 8082;
     /**
      * Output becomes visible at commits, and an order's view crosses three (the foreign-key join goes
-     * through two internal topics), so the lag is about three intervals: 50 ms keeps it under 250 ms
-     * where Streams' exactly-once default of 100 ms does not (docs/benchmarks.md, "The projector").
+     * through two internal topics), so the lag is about three intervals: at 1,000 events/s, 25 ms gave a
+     * p50 of 111-178 ms where 50 ms gave 201 ms, for about a tenth more CPU per event; 10 ms saturated
+     * the broker's transaction markers on two cores (docs/benchmarks.md, "The projector").
      */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(25);
     public static final int DEFAULT_SINK_BATCH = 5_000;
     /** No standby: a failed-over partition restores its state from the changelog first. */
     public static final int DEFAULT_STANDBY_REPLICAS = 0;

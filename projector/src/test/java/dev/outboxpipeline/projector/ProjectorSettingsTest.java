@@ -25,7 +25,7 @@ class ProjectorSettingsTest {
         assertThat(s.httpPort()).isEqualTo(8082);
         assertThat(s.httpHost()).isEqualTo("127.0.0.1");
         assertThat(s.advertisedHost()).isEqualTo("127.0.0.1");
-        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(25));
         assertThat(s.topics().customerEvents()).isEqualTo("outbox.event.customer");
         assertThat(s.topics().orderViewRows()).isEqualTo("readmodel.order_view");
         assertThat(s.topics().deadLetters()).isEqualTo("projector.dlq");

@@ -61,7 +61,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
     @Option(names = "--warmup", defaultValue = "10", description = "Unmeasured seconds first (default ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--commit-interval", split = ",", defaultValue = "50ms", paramLabel = "DURATION[,DURATION…]",
+    @Option(names = "--commit-interval", split = ",", defaultValue = "25ms", paramLabel = "DURATION[,DURATION…]",
             description = "Streams commit intervals to compare (default ${DEFAULT-VALUE}).")
     private List<String> commitIntervals;
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * restore), the producer's buffer: about 10 + 2 × 2 × 16 + 32 = 106 MiB; per sink writer two fetches, 32 MiB;
  * two of each, about 280 MiB in all at worst. Streams' input queues are bounded in records
  * ({@code buffered.records.per.partition}, 1,000 per partition; Kafka 4.3 has no {@code input.buffer.max.bytes}),
- * so in bytes by the fetches that fill them. RocksDB lives outside the heap.
+ * so in bytes by the fetches that fill them. RocksDB lives outside the heap, bounded by {@link BoundedRocksDb}.
  */
 public final class MemoryBounds {
 
@@ -36,6 +36,7 @@ public final class MemoryBounds {
         config.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, STREAMS_CACHE_BYTES);
         applyToConsumer(config);
         config.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
+        config.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
     }
 
     /** The bounds of a plain consumer's fetches (the sink writers'). */

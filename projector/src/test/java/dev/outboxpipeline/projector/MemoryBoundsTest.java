@@ -8,6 +8,20 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import dev.outboxpipeline.projector.model.CustomerRow;
+import dev.outboxpipeline.projector.topology.ReadModelTopology;
+import dev.outboxpipeline.projector.topology.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Properties;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,4 +75,30 @@ class MemoryBoundsTest {
 
         assertThat(2 * perStreamsApplication + 2 * perSinkWriter).isLessThan(heap * 6 / 10);
     }
+
+    @Test
+    void everyRocksDbStoreSharesOneBoundedCache() {
+        Properties config = Projector.streamsConfig(ProjectorSettings.fromEnv(Env.of(REQUIRED)), new HostInfo("localhost", 8082));
+        assertThat(config.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedRocksDb.class);
+
+        // the read model's persistent stores open and work with it
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bounded-rocksdb");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Topics topics = Topics.withPrefix("");
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReadModelTopology.build(new StreamsBuilder(), topics), props)) {
+            TestInputTopic<String, byte[]> customers = driver.createInputTopic(topics.customerEvents(), new StringSerializer(),
+                    new ByteArraySerializer());
+            String id = java.util.UUID.randomUUID().toString();
+            customers.pipeInput(new TestRecord<>(id, Events.customer(id, "Ada", "ada@example.com", 1),
+                    Events.headers("CustomerCreated", 1, 1), 1L));
+            KeyValueStore<String, CustomerRow> store = driver.getKeyValueStore(ReadModelTopology.CUSTOMER_STORE);
+            assertThat(store.get(id).name()).isEqualTo("Ada");
+        }
+    }
+
+    @TempDir
+    Path stateDir;
 }

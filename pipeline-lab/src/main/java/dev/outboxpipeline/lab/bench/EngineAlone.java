@@ -69,8 +69,8 @@ public final class EngineAlone {
             e.printStackTrace(System.out);
         } finally {
             System.out.flush();
-            // the engine's threads need not wind down: the slot is freed with the connection
-            Runtime.getRuntime().halt(exit);
+            // the engine's threads need not wind down (the slot is freed with the connection); a flight recording is written
+            System.exit(exit);
         }
     }
 }

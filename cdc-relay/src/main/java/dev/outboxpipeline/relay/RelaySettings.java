@@ -51,7 +51,11 @@ public record RelaySettings(
     public static final Duration FALLBACK_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
     public static final int DEFAULT_BATCH = 4096;
     public static final int DEFAULT_QUEUE = 16384;
-    public static final long DEFAULT_QUEUE_BYTES = 256L * 1024 * 1024;
+    /**
+     * The relay holds up to about twice this (the queue refills while the batch taken from it is published) plus the
+     * producer's {@code buffer.memory} (32 MiB): with 64 MiB that fits a 256 MiB heap.
+     */
+    public static final long DEFAULT_QUEUE_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_HTTP_PORT = 8081;
 
     public static RelaySettings fromEnv(Env env) {

@@ -103,13 +103,14 @@ public final class RelayBenchCommand extends ReportingBench {
                     payloadBytes, perTransaction, (System.nanoTime() - writeStarted) / 1e9);
             out.flush();
 
-            Drained ceiling = engine ? engineAlone(env, out) : null;
+            long postmaster = postmaster(source);
+            Drained ceiling = engine ? engineAlone(env, postmaster, out) : null;
             if (engine && ceiling == null) {
                 return 1;
             }
             BenchJvm relay = BenchJvm.start("relay", relayHeap, RelayService.class, List.of(), env);
             try {
-                Drained drained = drain(relay, servers.bootstrapServers());
+                Drained drained = drain(relay, postmaster, servers.bootstrapServers());
                 if (drained == null) {
                     out.printf("the relay did not drain the backlog; its log: %s%n", relay.log());
                     return 1;
@@ -118,6 +119,8 @@ public final class RelayBenchCommand extends ReportingBench {
                         + " %,d events measured after the first commit, %.1f s)%n", events, drained.rate(),
                         drained.cpuMsPerEvent(), mib(drained.peakRssMiB()), relayHeap, drained.measured(), drained.seconds());
                 out.printf("load: %s%n", Machine.load());
+                out.printf("  meanwhile, CPU per event of PostgreSQL (its WAL sender): %s; of this JVM (the broker, the consumer): %s%n",
+                        ms(drained.postgresCpuNanos(), drained.measured()), ms(drained.benchCpuNanos(), drained.measured()));
                 report.rate("relay", "drain", drained.rate(), "events/s", drained.peakRssMiB(), "relay process");
                 report.figure("relay", "CPU per event", drained.cpuMsPerEvent(), "ms");
                 if (ceiling != null) {
@@ -171,8 +174,11 @@ public final class RelayBenchCommand extends ReportingBench {
         }
     }
 
-    /** A drain of the backlog: events/s and CPU per event from the first event on, and the process's peak RSS. */
-    record Drained(long measured, double seconds, long cpuNanos, long peakRssMiB) {
+    /**
+     * A drain of the backlog: events/s and CPU per event from the first event on, the process's peak RSS, and what
+     * PostgreSQL and this JVM (the broker) used meanwhile (-1: unknown).
+     */
+    record Drained(long measured, double seconds, long cpuNanos, long peakRssMiB, long postgresCpuNanos, long benchCpuNanos) {
         double rate() {
             return measured / seconds;
         }
@@ -182,7 +188,9 @@ public final class RelayBenchCommand extends ReportingBench {
         }
     }
 
-    private Drained engineAlone(Map<String, String> env, PrintWriter out) throws Exception {
+    private Drained engineAlone(Map<String, String> env, long postmaster, PrintWriter out) throws Exception {
+        long postgresBefore = CpuClock.postgresNanos(postmaster);
+        long benchBefore = CpuClock.jvmNanos();
         try (BenchJvm engineJvm = BenchJvm.start("engine-alone", relayHeap, EngineAlone.class, List.of(String.valueOf(events)), env)) {
             if (!engineJvm.awaitExit(Duration.ofMinutes(15))) {
                 out.printf("the engine alone did not drain the backlog; its log: %s%n", engineJvm.log());
@@ -199,12 +207,16 @@ public final class RelayBenchCommand extends ReportingBench {
                 out.printf("the engine alone did not drain the backlog; its log: %s%n", engineJvm.log());
                 return null;
             }
+            // PostgreSQL's and this JVM's CPU over the engine process's whole life: it did little else
             Drained d = new Drained(Long.parseLong(result.get("measured")), Double.parseDouble(result.get("seconds")),
-                    Long.parseLong(result.get("cpuNanos")), Long.parseLong(result.get("peakRssMiB")));
+                    Long.parseLong(result.get("cpuNanos")), Long.parseLong(result.get("peakRssMiB")),
+                    since(postgresBefore, CpuClock.postgresNanos(postmaster)), since(benchBefore, CpuClock.jvmNanos()));
             out.printf("engine alone (Debezium's embedded engine, the relay's connector configuration, a consumer that does"
                     + " nothing): %,.0f events/s, %.4f ms CPU per event, peak RSS %s (-Xmx%s; %,d events measured after the"
                     + " first batch, %.1f s)%n", d.rate(), d.cpuMsPerEvent(), mib(d.peakRssMiB()), relayHeap, d.measured(),
                     d.seconds());
+            out.printf("  meanwhile (the engine process's life), CPU per event of PostgreSQL (its WAL sender): %s; of this JVM"
+                    + " (an idle broker): %s%n", ms(d.postgresCpuNanos(), d.measured()), ms(d.benchCpuNanos(), d.measured()));
             out.printf("load: %s%n", Machine.load());
             out.flush();
             report.rate("relay", "engine alone drain", d.rate(), "events/s", d.peakRssMiB(), "engine process");
@@ -213,13 +225,15 @@ public final class RelayBenchCommand extends ReportingBench {
         }
     }
 
-    private Drained drain(BenchJvm relay, String bootstrapServers) {
+    private Drained drain(BenchJvm relay, long postmaster, String bootstrapServers) {
         try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(bootstrapServers)) {
             consumer.subscribe(List.of(TopicNames.eventTopic(AGGREGATE_TYPE)));
             long n = 0;
             long first = 0;
             long firstAt = 0;
             Duration firstCpu = Duration.ZERO;
+            long postgresFirst = -1;
+            long benchFirst = -1;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
             while (n < events) {
                 n += consumer.poll(Duration.ofMillis(20)).count();
@@ -227,6 +241,8 @@ public final class RelayBenchCommand extends ReportingBench {
                     firstAt = System.nanoTime();
                     first = n;
                     firstCpu = relay.cpu();
+                    postgresFirst = CpuClock.postgresNanos(postmaster);
+                    benchFirst = CpuClock.jvmNanos();
                     Machine.resetPeakRss(relay.pid());
                 }
                 if (!relay.alive() || System.nanoTime() > deadline) {
@@ -234,7 +250,8 @@ public final class RelayBenchCommand extends ReportingBench {
                 }
             }
             return new Drained(n - first, (System.nanoTime() - firstAt) / 1e9, relay.cpu().minus(firstCpu).toNanos(),
-                    Machine.peakRssMiB(relay.pid()));
+                    Machine.peakRssMiB(relay.pid()), since(postgresFirst, CpuClock.postgresNanos(postmaster)),
+                    since(benchFirst, CpuClock.jvmNanos()));
         }
     }
 
@@ -370,6 +387,22 @@ public final class RelayBenchCommand extends ReportingBench {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(c);
+    }
+
+    private static long since(long before, long now) {
+        return before < 0 || now < 0 ? -1 : now - before;
+    }
+
+    private static String ms(long cpuNanos, long events) {
+        return cpuNanos < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.4f ms", cpuNanos / 1e6 / events);
+    }
+
+    private static long postmaster(JdbcSettings source) throws java.sql.SQLException {
+        try (Connection c = Connections.open(source); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return CpuClock.postmasterOf(rs.getLong(1));
+        }
     }
 
     static String mib(long rss) {

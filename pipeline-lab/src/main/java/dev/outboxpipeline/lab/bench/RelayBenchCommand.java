@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code ./pipeline bench relay}: a backlog of committed outbox events waits in the slot. Debezium's engine alone
@@ -76,6 +77,10 @@ public final class RelayBenchCommand extends ReportingBench {
 
     @Option(names = "--lag-seconds", defaultValue = "20", description = "Measured per rate, after a warm-up (default ${DEFAULT-VALUE}).")
     private int lagSeconds;
+
+    @Option(names = "--idle-seconds", defaultValue = "10",
+            description = "After the lag, the relay's CPU while nothing is written, this long; 0 skips (default ${DEFAULT-VALUE}).")
+    private int idleSeconds;
 
     @Option(names = "--lag-poll-intervals", split = ",", paramLabel = "DURATION",
             description = "Measure the lag with a relay started with each RELAY_POLL_INTERVAL, e.g. 50ms,20ms,10ms,5ms "
@@ -301,6 +306,16 @@ public final class RelayBenchCommand extends ReportingBench {
                 report.latency("relay", name, p.p50(), p.p95(), p.p99(), p.max());
                 report.figure("relay", "CPU per event, " + name, cpuMs, "ms");
             }
+        }
+        if (idleSeconds > 0) {
+            // what a short poll interval costs when there is nothing to relay: the engine wakes up each interval
+            Duration before = relay.cpu();
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(idleSeconds));
+            double cores = relay.cpu().minus(before).toNanos() / 1e9 / idleSeconds;
+            out.printf("relay idle for %d s, RELAY_POLL_INTERVAL=%s: %.4f cores%n", idleSeconds, poll, cores);
+            out.flush();
+            report.figure("relay", "relay cores while idle" + (pollInterval != null ? ", RELAY_POLL_INTERVAL=" + poll : ""),
+                    cores, "cores");
         }
     }
 

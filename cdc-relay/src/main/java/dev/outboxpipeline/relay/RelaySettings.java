@@ -47,8 +47,8 @@ public record RelaySettings(
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /**
      * How long Debezium waits to fill a batch, and to read the WAL again when nothing is pending: the relay's lag is
-     * about one and a half to two of these plus a Kafka commit. 10 ms rather than Debezium's 500 ms (and 50 ms before):
-     * the lag's p50 fell from about 110 ms to about 25 ms at 1,000 events/s, for no measurable CPU per event.
+     * about one and a half to two of these plus a Kafka commit. 10 ms rather than 50 ms: at 1,000 events/s its lag was
+     * lower in every pair of runs (docs/benchmarks.md), for no measurable CPU per event.
      */
     public static final Duration DEFAULT_POLL = Duration.ofMillis(10);
     public static final Duration DEFAULT_STANDBY_RETRY = Duration.ofSeconds(5);

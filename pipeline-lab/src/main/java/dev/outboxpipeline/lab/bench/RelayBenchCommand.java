@@ -194,7 +194,7 @@ public final class RelayBenchCommand extends ReportingBench {
     }
 
     private Drained engineAlone(Map<String, String> env, long postmaster, PrintWriter out) throws Exception {
-        long postgresBefore = CpuClock.postgresNanos(postmaster);
+        long postgresBefore = CpuClock.postgresNanosWithEnded(postmaster);
         long benchBefore = CpuClock.jvmNanos();
         try (BenchJvm engineJvm = BenchJvm.start("engine-alone", relayHeap, EngineAlone.class, List.of(String.valueOf(events)), env)) {
             if (!engineJvm.awaitExit(Duration.ofMinutes(15))) {
@@ -215,7 +215,7 @@ public final class RelayBenchCommand extends ReportingBench {
             // PostgreSQL's and this JVM's CPU over the engine process's whole life: it did little else
             Drained d = new Drained(Long.parseLong(result.get("measured")), Double.parseDouble(result.get("seconds")),
                     Long.parseLong(result.get("cpuNanos")), Long.parseLong(result.get("peakRssMiB")),
-                    since(postgresBefore, CpuClock.postgresNanos(postmaster)), since(benchBefore, CpuClock.jvmNanos()));
+                    since(postgresBefore, CpuClock.postgresNanosWithEnded(postmaster)), since(benchBefore, CpuClock.jvmNanos()));
             out.printf("engine alone (Debezium's embedded engine, the relay's connector configuration, a consumer that does"
                     + " nothing): %,.0f events/s, %.4f ms CPU per event, peak RSS %s (-Xmx%s; %,d events measured after the"
                     + " first batch, %.1f s)%n", d.rate(), d.cpuMsPerEvent(), mib(d.peakRssMiB()), relayHeap, d.measured(),

@@ -142,13 +142,15 @@ public final class RelayBenchCommand extends ReportingBench {
                         lags(relay, null, source, servers.bootstrapServers(), out);
                     } else {
                         relay.close();
-                        for (String interval : pollIntervals) {
+                        for (int i = 0; i < pollIntervals.size(); i++) {
+                            String interval = pollIntervals.get(i).trim();
                             Map<String, String> withInterval = new LinkedHashMap<>(env);
-                            withInterval.put("RELAY_POLL_INTERVAL", interval.trim());
-                            relay = BenchJvm.start("relay-poll-" + interval.trim(), relayHeap, RelayService.class, List.of(),
+                            withInterval.put("RELAY_POLL_INTERVAL", interval);
+                            relay = BenchJvm.start("relay-poll-" + interval + "-" + i, relayHeap, RelayService.class, List.of(),
                                     withInterval);
-                            lags(relay, interval.trim(), source, servers.bootstrapServers(), out);
-                            if (!interval.equals(pollIntervals.get(pollIntervals.size() - 1))) {
+                            lags(relay, interval, source, servers.bootstrapServers(), out);
+                            if (i < pollIntervals.size() - 1) {
+                                // stopped before the next starts: a relay left running would hold the slot, the next one a standby
                                 relay.close();
                             }
                         }

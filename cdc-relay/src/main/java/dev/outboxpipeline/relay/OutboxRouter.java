@@ -24,11 +24,11 @@ final class OutboxRouter {
     private static final int RECORD_OVERHEAD = 512;
 
     private final int maxRecordBytes;
-    private final Optional<String> cloudEventsSource;
+    private final EventRecord.HeaderEncoder headerEncoder;
 
     OutboxRouter(int maxRecordBytes, Optional<String> cloudEventsSource) {
         this.maxRecordBytes = maxRecordBytes;
-        this.cloudEventsSource = cloudEventsSource;
+        this.headerEncoder = new EventRecord.HeaderEncoder(cloudEventsSource);
     }
 
     /** What becomes of one outbox event. */
@@ -98,7 +98,7 @@ final class OutboxRouter {
 
     private RecordHeaders headers(EventRecord e) {
         RecordHeaders headers = new RecordHeaders();
-        e.headers(cloudEventsSource).forEach(headers::add);
+        headerEncoder.write(e, headers::add);
         return headers;
     }
 

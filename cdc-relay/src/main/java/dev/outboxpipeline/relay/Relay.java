@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 public final class Relay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-    private static final String TOPIC_PREFIX = "outbox-relay";
+    /** Debezium's topic prefix: outbox rows come as {@code <prefix>.public.outbox}. */
+    public static final String TOPIC_PREFIX = "outbox-relay";
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -261,7 +262,7 @@ public final class Relay implements AutoCloseable {
                     maxRequestSize());
             EngineOutcome outcome = new EngineOutcome();
             DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(engineProperties(committed))
+                    .using(engineProperties(settings, committed))
                     .using(OffsetCommitPolicy.always())
                     .using(outcome)
                     .using(new DebeziumEngine.ConnectorCallback() {
@@ -320,7 +321,15 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private Properties engineProperties(Optional<OffsetsTopic.Committed> committed) {
+    /**
+     * The engine's properties exactly as the relay sets them, resuming from the slot itself (no committed offset):
+     * for running the engine alone beside the relay, as a benchmark of its ceiling.
+     */
+    public static Properties engineProperties(RelaySettings settings) {
+        return engineProperties(settings, Optional.empty());
+    }
+
+    private static Properties engineProperties(RelaySettings settings, Optional<OffsetsTopic.Committed> committed) {
         String slot = settings.slotName();
         Properties p = new Properties();
         p.putAll(SourceAdmin.debeziumProperties(settings.source()));

@@ -45,13 +45,23 @@ public record RelaySettings(
     public static final String DEFAULT_CLOUDEVENTS_SOURCE = "/outbox-pipeline";
     public static final String TRANSACTION_TIMEOUT = "RELAY_KAFKA_TRANSACTION_TIMEOUT";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
+    /**
+     * How long Debezium waits to fill a batch, and to read the WAL again when nothing is pending: the relay's lag is
+     * about one and a half to two of these plus a Kafka commit. 10 ms rather than 50 ms: at 1,000 events/s its lag was
+     * lower in every pair of runs (p50 about 27 against 61 ms, p99 about 65 against 146 ms on a quiet moment); the cost
+     * is the engine waking more often, about 0.1 core while idle against 0.03 (docs/benchmarks.md).
+     */
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(10);
     public static final Duration DEFAULT_STANDBY_RETRY = Duration.ofSeconds(5);
     /** Used when the broker's {@code transaction.max.timeout.ms} cannot be read; Kafka's own default maximum. */
     public static final Duration FALLBACK_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
     public static final int DEFAULT_BATCH = 4096;
     public static final int DEFAULT_QUEUE = 16384;
-    public static final long DEFAULT_QUEUE_BYTES = 256L * 1024 * 1024;
+    /**
+     * The relay holds up to about twice this (the queue refills while the batch taken from it is published) plus the
+     * producer's {@code buffer.memory} (32 MiB): with 64 MiB that fits a 256 MiB heap.
+     */
+    public static final long DEFAULT_QUEUE_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_HTTP_PORT = 8081;
 
     public static RelaySettings fromEnv(Env env) {

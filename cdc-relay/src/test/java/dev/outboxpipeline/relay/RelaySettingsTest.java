@@ -29,6 +29,15 @@ class RelaySettingsTest {
     }
 
     @Test
+    void theDefaultQueueBoundLeavesRoomInA256MiBHeap() {
+        // the relay holds up to twice the queue bound (the queue refills while the batch drained from it is published)
+        // plus the producer's buffer.memory, 32 MiB by default; 256 MiB was the whole of such a heap twice over
+        RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
+        long heap = 256L * 1024 * 1024;
+        assertThat(2 * s.maxQueueBytes() + 32L * 1024 * 1024).isLessThanOrEqualTo(heap * 3 / 4);
+    }
+
+    @Test
     void decodesMessagesAndAddsCloudEventsHeadersByDefault() {
         RelaySettings s = RelaySettings.fromEnv(Env.of(minimal()));
         assertThat(s.decodeMessages()).isTrue();

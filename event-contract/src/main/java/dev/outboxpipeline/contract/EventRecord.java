@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -50,27 +51,61 @@ public record EventRecord(
      */
     public Map<String, byte[]> headers(Optional<String> cloudEventsSource) {
         Map<String, byte[]> h = new LinkedHashMap<>();
-        h.put(EventHeaders.ID, utf8(id));
-        if (type != null) {
-            h.put(EventHeaders.TYPE, utf8(type));
-        }
-        h.put(EventHeaders.AGGREGATE_VERSION, utf8(Long.toString(aggregateVersion)));
-        h.put(EventHeaders.SOURCE_LSN, utf8(Long.toString(sourceLsn)));
-        h.put(EventHeaders.SOURCE_TS_MS, utf8(Long.toString(sourceTsMs)));
-        traceparent.ifPresent(t -> h.put(EventHeaders.TRACEPARENT, utf8(t)));
-        tracestate.ifPresent(t -> h.put(EventHeaders.TRACESTATE, utf8(t)));
-        cloudEventsSource.ifPresent(source -> {
-            h.put(EventHeaders.CE_SPECVERSION, utf8(CE_SPEC_VERSION));
-            h.put(EventHeaders.CE_ID, utf8(id));
-            h.put(EventHeaders.CE_SOURCE, utf8(source));
-            h.put(EventHeaders.CE_TYPE, utf8(type == null ? "" : type));
-            h.put(EventHeaders.CE_TIME, utf8(Instant.ofEpochMilli(sourceTsMs).toString()));
-            if (aggregateId != null) {
-                h.put(EventHeaders.CE_SUBJECT, utf8(aggregateId));
-            }
-            h.put(EventHeaders.CONTENT_TYPE, utf8(JSON));
-        });
+        new HeaderEncoder(cloudEventsSource).write(this, h::put);
         return h;
+    }
+
+    /**
+     * Writes records' headers, the same as {@link #headers}, straight into a sink: for a relay that writes many. What
+     * is the same for every record ({@code ce_specversion}, {@code ce_source}, {@code content-type}) is encoded once,
+     * and {@code ce_time} once per commit millisecond; those arrays are shared between the records: never modify one.
+     */
+    public static final class HeaderEncoder {
+
+        private record Time(long epochMillis, byte[] utf8) {
+        }
+
+        private final Optional<byte[]> cloudEventsSource;
+        private final byte[] specVersion = utf8(CE_SPEC_VERSION);
+        private final byte[] json = utf8(JSON);
+        private volatile Time lastTime = new Time(Long.MIN_VALUE, null);
+
+        public HeaderEncoder(Optional<String> cloudEventsSource) {
+            this.cloudEventsSource = cloudEventsSource.map(EventRecord::utf8);
+        }
+
+        public void write(EventRecord e, BiConsumer<String, byte[]> sink) {
+            sink.accept(EventHeaders.ID, utf8(e.id));
+            if (e.type != null) {
+                sink.accept(EventHeaders.TYPE, utf8(e.type));
+            }
+            sink.accept(EventHeaders.AGGREGATE_VERSION, utf8(Long.toString(e.aggregateVersion)));
+            sink.accept(EventHeaders.SOURCE_LSN, utf8(Long.toString(e.sourceLsn)));
+            sink.accept(EventHeaders.SOURCE_TS_MS, utf8(Long.toString(e.sourceTsMs)));
+            e.traceparent.ifPresent(t -> sink.accept(EventHeaders.TRACEPARENT, utf8(t)));
+            e.tracestate.ifPresent(t -> sink.accept(EventHeaders.TRACESTATE, utf8(t)));
+            if (cloudEventsSource.isPresent()) {
+                sink.accept(EventHeaders.CE_SPECVERSION, specVersion);
+                sink.accept(EventHeaders.CE_ID, utf8(e.id));
+                sink.accept(EventHeaders.CE_SOURCE, cloudEventsSource.get());
+                sink.accept(EventHeaders.CE_TYPE, utf8(e.type == null ? "" : e.type));
+                sink.accept(EventHeaders.CE_TIME, time(e.sourceTsMs));
+                if (e.aggregateId != null) {
+                    sink.accept(EventHeaders.CE_SUBJECT, utf8(e.aggregateId));
+                }
+                sink.accept(EventHeaders.CONTENT_TYPE, json);
+            }
+        }
+
+        /** The events of one source transaction share its commit time: formatted once for all of them. */
+        private byte[] time(long epochMillis) {
+            Time last = lastTime;
+            if (last.epochMillis() != epochMillis) {
+                last = new Time(epochMillis, utf8(Instant.ofEpochMilli(epochMillis).toString()));
+                lastTime = last;
+            }
+            return last.utf8();
+        }
     }
 
     /**

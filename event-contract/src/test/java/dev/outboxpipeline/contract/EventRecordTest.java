@@ -41,6 +41,24 @@ class EventRecordTest {
     }
 
     @Test
+    void shouldEncodeManyRecordsAsEachAlone() {
+        // the encoder shares what repeats (ce_source, ce_time within a millisecond): each record still gets its own values
+        EventRecord.HeaderEncoder encoder = new EventRecord.HeaderEncoder(Optional.of("/shop"));
+        EventRecord first = sample();
+        EventRecord sameMillisecond = new EventRecord("e-2", "CustomerCreated", "customer", null, 1, null, 43,
+                first.sourceTsMs(), Optional.empty(), Optional.empty());
+        EventRecord later = new EventRecord("e-3", null, "customer", "c-3", 7, null, 44, first.sourceTsMs() + 1,
+                Optional.empty(), Optional.of("k=v"));
+        for (EventRecord e : java.util.List.of(first, sameMillisecond, later, first)) {
+            Map<String, byte[]> encoded = new java.util.LinkedHashMap<>();
+            encoder.write(e, encoded::put);
+            Map<String, byte[]> alone = e.headers(Optional.of("/shop"));
+            assertThat(encoded.keySet()).containsExactlyElementsOf(alone.keySet());
+            alone.forEach((name, value) -> assertThat(encoded.get(name)).as(name).isEqualTo(value));
+        }
+    }
+
+    @Test
     void shouldNameTheMissingHeader() {
         assertThatThrownBy(() -> EventRecord.decode("outbox.event.customer", null, null, name -> null))
                 .isInstanceOf(EventRecord.MalformedEventException.class).hasMessageContaining("'id'");

@@ -82,6 +82,14 @@ final class BenchReport {
         figures.add(new Figure(bench, name, value, unit, peakRssMiB, rssOf));
     }
 
+    /** A latency's percentiles, as figures in ms named {@code "<name> p50"}, {@code p95}, {@code p99} and {@code max}. */
+    synchronized void latency(String bench, String name, long p50, long p95, long p99, long max) {
+        figures.add(new Figure(bench, name + " p50", p50, "ms", -1, null));
+        figures.add(new Figure(bench, name + " p95", p95, "ms", -1, null));
+        figures.add(new Figure(bench, name + " p99", p99, "ms", -1, null));
+        figures.add(new Figure(bench, name + " max", max, "ms", -1, null));
+    }
+
     synchronized void lag(LagRun run) {
         lagRuns.add(run);
     }

@@ -57,6 +57,19 @@ final class CpuClock {
         }
     }
 
+    /**
+     * As {@link #postgresNanos}, plus what its ended children used (the postmaster's {@code cutime} and {@code cstime}):
+     * a WAL sender whose client has gone counts too.
+     */
+    static long postgresNanosWithEnded(long postmaster) {
+        long live = postgresNanos(postmaster);
+        try {
+            return live < 0 ? -1 : live + (field(postmaster, 16) + field(postmaster, 17)) * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Field {@code n} (1-based, as proc(5) numbers them) of /proc/pid/stat. */
     private static long field(long pid, int n) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

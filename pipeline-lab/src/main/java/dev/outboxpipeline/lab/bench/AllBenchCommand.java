@@ -58,7 +58,8 @@ final class AllBenchCommand implements Callable<Integer> {
         Map<String, Run> runs = new LinkedHashMap<>();
         runs.put("writer", new Run(WriterBenchCommand::new,
                 "--clients", "2", "--customers", "200", "--seconds", "2", "--warm-up", "1", "--rounds", "1"));
-        runs.put("relay", new Run(RelayBenchCommand::new, "--events", "5000", "--writer-seconds", "3"));
+        runs.put("relay", new Run(RelayBenchCommand::new, "--events", "5000", "--writer-seconds", "3", "--lag-seconds", "5",
+                "--idle-seconds", "0"));
         runs.put("projector", new Run(ProjectorBenchCommand::new,
                 "--rate", "200", "--seconds", "10", "--warmup", "3", "--backlog", "3000"));
         runs.put("bootstrap", new Run(BootstrapBenchCommand::new, "--keys", "20000"));

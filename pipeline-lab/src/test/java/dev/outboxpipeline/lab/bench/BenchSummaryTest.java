@@ -61,7 +61,7 @@ class BenchSummaryTest {
         assertThat(row(lines, "projector catch-up")).contains("not measured: bench projector failed (exit code 1; its output above says why)");
         assertThat(row(lines, "end-to-end lag")).contains("not measured: bench projector failed");
         assertThat(row(lines, "the highest sustained rate")).contains("not measured: bench line did not run");
-        assertThat(row(lines, "a writer backlog")).contains("not measured: no benchmark of bench all measures it yet");
+        assertThat(row(lines, "a writer backlog")).contains("not measured: bench backlog did not run");
     }
 
     private static String row(List<String> lines, String figure) {

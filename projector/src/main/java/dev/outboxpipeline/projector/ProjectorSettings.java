@@ -32,8 +32,8 @@ public record ProjectorSettings(String applicationId, JdbcSettings sink, KafkaSe
     /**
      * Output becomes visible at commits, and an order's view crosses three (the foreign-key join goes
      * through two internal topics), so the lag is about three intervals: at 1,000 events/s, 25 ms gave a
-     * p50 of 111-178 ms where 50 ms gave 201 ms, for about a tenth more CPU per event; 10 ms saturated
-     * the broker's transaction markers on two cores (docs/benchmarks.md, "The projector").
+     * p50 of 111-178 ms where 50 ms gave 201 ms, and no slower catch-up; 10 ms was worse on two cores
+     * (docs/benchmarks.md, "What bounds each figure").
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(25);
     public static final int DEFAULT_SINK_BATCH = 5_000;

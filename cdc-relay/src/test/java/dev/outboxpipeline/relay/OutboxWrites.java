@@ -21,27 +21,21 @@ final class OutboxWrites {
     }
 
     static void insert(Connection c, List<OutboxEvent> events) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, "
-                + "aggregate_version) VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {
-            for (OutboxEvent e : events) {
-                p.setObject(1, e.id());
-                p.setString(2, e.aggregateType());
-                p.setString(3, e.aggregateId());
-                p.setString(4, e.type());
-                p.setString(5, e.payload());
-                p.setLong(6, e.version());
-                p.addBatch();
+        inTransaction(c, () -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, "
+                    + "aggregate_version) VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {
+                for (OutboxEvent e : events) {
+                    p.setObject(1, e.id());
+                    p.setString(2, e.aggregateType());
+                    p.setString(3, e.aggregateId());
+                    p.setString(4, e.type());
+                    p.setString(5, e.payload());
+                    p.setLong(6, e.version());
+                    p.addBatch();
+                }
+                p.executeBatch();
             }
-            p.executeBatch();
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
-        }
+        });
     }
 
     /** One COPY in one transaction: PostgreSQL logs its rows as multi-insert records, many rows per LSN. */
@@ -66,17 +60,30 @@ final class OutboxWrites {
      * committed) and the event as an outbox message, with the content the outbox library writes.
      */
     static void emit(Connection c, List<OutboxEvent> events) throws SQLException {
+        inTransaction(c, () -> {
+            try (PreparedStatement business = c.prepareStatement("INSERT INTO load_commit (id) VALUES (?)");
+                 PreparedStatement message = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?::text)")) {
+                for (OutboxEvent e : events) {
+                    business.setObject(1, e.id());
+                    business.executeUpdate();
+                    message.setString(1, OutboxMessages.PREFIX);
+                    message.setString(2, content(e));
+                    message.execute();
+                }
+            }
+        });
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}, leaving its auto-commit as it was. */
+    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (PreparedStatement business = c.prepareStatement("INSERT INTO load_commit (id) VALUES (?)");
-             PreparedStatement message = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?::text)")) {
-            for (OutboxEvent e : events) {
-                business.setObject(1, e.id());
-                business.executeUpdate();
-                message.setString(1, OutboxMessages.PREFIX);
-                message.setString(2, content(e));
-                message.execute();
-            }
+        try {
+            work.run();
             c.commit();
         } catch (SQLException e) {
             c.rollback();

@@ -1,7 +1,6 @@
 package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.projector.Projector;
@@ -19,10 +18,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,20 +97,11 @@ final class AnalyticsBenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long placements = placed;
         try (Projector projector = Projector.start(settings, ServiceHttp.newRegistry())) {
-            Wait.until("the projector", PATIENCE, () -> count(sink, "SELECT count(*) FROM customer") == customers
-                    && count(sink, "SELECT count(*) FROM order_view") == placements
-                    && (!analytics || count(sink, "SELECT coalesce(sum(orders), 0) FROM revenue_per_customer_minute") == placements));
+            Wait.until("the projector", PATIENCE, () -> SinkProbe.count(sink, "SELECT count(*) FROM customer") == customers
+                    && SinkProbe.count(sink, "SELECT count(*) FROM order_view") == placements
+                    && (!analytics || SinkProbe.count(sink, "SELECT coalesce(sum(orders), 0) FROM revenue_per_customer_minute") == placements));
             double seconds = (System.nanoTime() - started) / 1e9;
             return new double[] {seconds, (os.getProcessCpuTime() - cpu) / 1e6 / events};
-        }
-    }
-
-    private static long count(JdbcSettings sink, String sql) {
-        try (Connection c = Connections.open(sink); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1; // tables not migrated yet
         }
     }
 }

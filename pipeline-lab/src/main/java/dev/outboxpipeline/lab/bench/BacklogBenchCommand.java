@@ -2,7 +2,6 @@ package dev.outboxpipeline.lab.bench;
 
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
-import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.ops.ServiceHttp;
 import dev.outboxpipeline.outbox.OutboxListener;
@@ -22,15 +21,11 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -83,11 +78,11 @@ public final class BacklogBenchCommand extends ReportingBench {
             Machine.resetPeakRss(Machine.thisProcess());
             double relaySeconds;
             try (Relay relay = Relay.start(relaySettings, relayMetrics)) {
-                relaySeconds = timed(() -> count(relayMetrics, "relay.events.relayed") > 0,
+                relaySeconds = timed("the relay", () -> count(relayMetrics, "relay.events.relayed") > 0,
                         () -> count(relayMetrics, "relay.events.relayed") >= n);
             }
             long relayRss = Machine.peakRssMiB(Machine.thisProcess());
-            String expected = query(source, SOURCE_STATE);
+            String expected = SinkProbe.text(source, SOURCE_STATE).orElseThrow();
 
             ProjectorSettings configured = ProjectorSettings.fromEnv(env);
             ProjectorSettings settings = configured.withAnalytics(configured.analytics().withEnabled(false))
@@ -96,7 +91,7 @@ public final class BacklogBenchCommand extends ReportingBench {
             Machine.resetPeakRss(Machine.thisProcess());
             double projectorSeconds;
             try (Projector projector = Projector.start(settings, projectorMetrics)) {
-                projectorSeconds = timed(() -> count(projectorMetrics, "projector.rows.apply") > 0,
+                projectorSeconds = timed("the projector", () -> count(projectorMetrics, "projector.rows.apply") > 0,
                         () -> sinkEquals(sink, expected));
             }
             long projectorRss = Machine.peakRssMiB(Machine.thisProcess());
@@ -116,22 +111,12 @@ public final class BacklogBenchCommand extends ReportingBench {
         return 0;
     }
 
-    /** Seconds from the moment {@code started} holds until {@code done} does. */
-    private static double timed(BooleanSupplier started, BooleanSupplier done) {
-        awaitFast(started);
+    /** Seconds from the moment {@code started} holds until {@code done} does (to the wait's 50 ms). */
+    private static double timed(String stage, BooleanSupplier started, BooleanSupplier done) {
+        Wait.until(stage + " to start", PATIENCE, started);
         long t0 = System.nanoTime();
-        awaitFast(done);
+        Wait.until(stage + " to finish", PATIENCE, done);
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void awaitFast(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not done within " + PATIENCE.toMinutes() + " min");
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
     }
 
     private static double count(MeterRegistry registry, String counter) {
@@ -139,24 +124,12 @@ public final class BacklogBenchCommand extends ReportingBench {
     }
 
     private static boolean sinkEquals(JdbcSettings sink, String source) {
-        String state = query(sink, SINK_STATE);
-        if (state == null) {
+        Optional<String> state = SinkProbe.text(sink, SINK_STATE);
+        if (state.isEmpty()) {
             return false;
         }
-        List<String> parts = List.of(state.split(" "));
+        List<String> parts = List.of(state.get().split(" "));
         // order_view has one row per order, at the order's version: the same as purchase_order
         return (parts.get(0) + " " + parts.get(1)).equals(source) && parts.get(2).equals(parts.get(1));
-    }
-
-    private static String query(JdbcSettings db, String sql) {
-        try (Connection c = Connections.open(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return null; // the projector migrates the sink in the background: not yet
-            }
-            throw new IllegalStateException(e);
-        }
     }
 }

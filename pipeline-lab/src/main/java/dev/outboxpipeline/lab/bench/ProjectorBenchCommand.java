@@ -3,7 +3,6 @@ package dev.outboxpipeline.lab.bench;
 import dev.outboxpipeline.config.Env;
 import dev.outboxpipeline.config.JdbcSettings;
 import dev.outboxpipeline.config.KafkaSettings;
-import dev.outboxpipeline.db.Connections;
 import dev.outboxpipeline.db.Database;
 import dev.outboxpipeline.infra.CompactedTopics;
 import dev.outboxpipeline.ops.ServiceHttp;
@@ -23,10 +22,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,7 +106,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
                 customers.add(shop.newCustomer());
             }
             producer.send(customers);
-            await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == 1_000);
+            await(() -> SinkProbe.count(settings.sink(), "SELECT count(*) FROM customer") == 1_000);
 
             long perTick = Math.max(1, rate * TICK.toMillis() / 1000);
             long ticks = (warmup + seconds) * 1000L / TICK.toMillis();
@@ -172,8 +167,8 @@ public final class ProjectorBenchCommand extends ReportingBench {
         long started = System.nanoTime();
         long cpu = CpuClock.jvmNanos();
         try (Projector projector = Projector.start(settings, registry)) {
-            await(() -> count(settings.sink(), "SELECT count(*) FROM customer") == customers
-                    && count(settings.sink(), "SELECT count(*) FROM order_view WHERE customer_name IS NOT NULL") == orders);
+            await(() -> SinkProbe.count(settings.sink(), "SELECT count(*) FROM customer") == customers
+                    && SinkProbe.count(settings.sink(), "SELECT count(*) FROM order_view WHERE customer_name IS NOT NULL") == orders);
             double elapsed = (System.nanoTime() - started) / 1e9;
             double cpuPerEvent = (CpuClock.jvmNanos() - cpu) / 1e6 / backlog;
             double rows = registry.counter("projector.rows.apply").count();
@@ -238,7 +233,7 @@ public final class ProjectorBenchCommand extends ReportingBench {
 
     /** Sum over the read-model partitions of the highest offset applied. */
     private static long appliedRecords(JdbcSettings sink) {
-        return count(sink, "SELECT coalesce(sum(applied_offset + 1), 0) FROM projector_offsets");
+        return SinkProbe.count(sink, "SELECT coalesce(sum(applied_offset + 1), 0) FROM projector_offsets");
     }
 
     private static long endOffsets(KafkaSettings kafka, List<String> topics) throws Exception {
@@ -254,21 +249,9 @@ public final class ProjectorBenchCommand extends ReportingBench {
     }
 
     private static boolean projectorIdle(JdbcSettings sink) {
-        long before = count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets");
+        long before = SinkProbe.count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets");
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-        return count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets") == before;
-    }
-
-    private static long count(JdbcSettings sink, String sql) {
-        try (Connection c = Connections.open(sink); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return -1; // the projector migrates the sink in the background: not yet
-            }
-            throw new IllegalStateException(e);
-        }
+        return SinkProbe.count(sink, "SELECT coalesce(sum(applied_offset), 0) FROM projector_offsets") == before;
     }
 
     private static void await(BooleanSupplier condition) {

@@ -185,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
                                  LagHistogram all) {
         if (steady == null || steady.count() == 0) {
             out.printf("  end-to-end lag          p99 %s over the whole run, start-up included (the line did not keep"
-                    + " pace before the load ended: a longer run, e.g. --events 20000, shows the steady state)%n",
+                    + " pace before the load ended: a longer run, e.g. --events 100000, shows the steady state)%n",
                     bound(all.percentileMillis(0.99)));
         } else {
             out.printf("  end-to-end lag          p50 %s, p99 %s in the steady state (%,d changes, from %d s into the"
